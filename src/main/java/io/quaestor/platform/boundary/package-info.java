@@ -1,0 +1,2 @@
+/** The JAX-RS application and the system endpoint. */
+package io.quaestor.platform.boundary;

@@ -1,0 +1,58 @@
+package io.quaestor.platform.problem;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+
+import java.util.Comparator;
+import java.util.List;
+
+/** Bean Validation failures on input: 422, every offending field named, first one in {@code field}. */
+@Provider
+public class ConstraintViolationMapper implements ExceptionMapper<ConstraintViolationException> {
+
+    @Override
+    public Response toResponse(ConstraintViolationException exception) {
+        List<Problem.FieldError> errors = exception.getConstraintViolations().stream()
+                .map(v -> new Problem.FieldError(fieldName(v), v.getMessage()))
+                .sorted(Comparator.comparing(Problem.FieldError::field))
+                .toList();
+        Problem problem = Problem.of(422, "validation", "Invalid input",
+                        errors.size() == 1 ? "One field is invalid." : errors.size() + " fields are invalid.")
+                .withErrors(errors);
+        return ProblemResponses.of(problem);
+    }
+
+    /**
+     * The field as the client knows it: {@code username} for a body property, the parameter name
+     * for a query or path parameter, {@code body} for a missing body.
+     */
+    static String fieldName(ConstraintViolation<?> violation) {
+        StringBuilder name = new StringBuilder();
+        String parameter = null;
+        for (Path.Node node : violation.getPropertyPath()) {
+            if (node.getKind() == ElementKind.PARAMETER) {
+                parameter = node.getName();
+            } else if (node.getKind() == ElementKind.PROPERTY || node.getKind() == ElementKind.CONTAINER_ELEMENT) {
+                boolean named = node.getName() != null && !node.getName().startsWith("<");
+                if (named) {
+                    if (!name.isEmpty()) {
+                        name.append('.');
+                    }
+                    name.append(node.getName());
+                }
+                if (node.getIndex() != null) {
+                    name.append('[').append(node.getIndex()).append(']');
+                }
+            }
+        }
+        if (!name.isEmpty()) {
+            return name.toString();
+        }
+        return parameter == null ? "body" : parameter;
+    }
+}

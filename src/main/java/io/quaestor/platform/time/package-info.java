@@ -1,0 +1,2 @@
+/** The application clock (UTC). */
+package io.quaestor.platform.time;

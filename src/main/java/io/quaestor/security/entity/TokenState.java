@@ -1,0 +1,7 @@
+package io.quaestor.security.entity;
+
+public enum TokenState {
+    ACTIVE,
+    EXPIRED,
+    REVOKED
+}

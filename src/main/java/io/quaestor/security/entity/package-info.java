@@ -1,0 +1,2 @@
+/** Staff users, their roles, API tokens and browser sessions. */
+package io.quaestor.security.entity;
