@@ -55,16 +55,20 @@ public class DatabaseMigrations {
 
     @PostConstruct
     void migrate() {
-        MigrateResult result = Flyway.configure(getClass().getClassLoader())
-                .dataSource(migrationDataSource())
-                .locations("classpath:db/migration/quaestor")
-                .placeholders(Map.of("runtime_role", checkedRoleName(runtimeUser)))
-                .validateMigrationNaming(true)
-                .load()
-                .migrate();
+        MigrateResult result = flyway(migrationDataSource(), runtimeUser).migrate();
         complete = true;
         LOG.info(() -> "Quaestor schema at version " + result.targetSchemaVersion
                 + " (" + result.migrationsExecuted + " migrations applied now)");
+    }
+
+    /** Quaestor's migrations, granting the runtime role what each table needs. */
+    public static Flyway flyway(DataSource owner, String runtimeRole) {
+        return Flyway.configure(DatabaseMigrations.class.getClassLoader())
+                .dataSource(owner)
+                .locations("classpath:db/migration/quaestor")
+                .placeholders(Map.of("runtime_role", checkedRoleName(runtimeRole)))
+                .validateMigrationNaming(true)
+                .load();
     }
 
     public boolean isComplete() {

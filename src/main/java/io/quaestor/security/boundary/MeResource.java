@@ -33,9 +33,15 @@ public class MeResource {
                              boolean passwordChangeRequired) {
     }
 
-    public record PasswordChange(
-            @NotNull @Size(min = 1, max = 256) String currentPassword,
-            @NotNull @Size(min = 1, max = 256) String newPassword) {
+    /** A request body (a class, not a record: see SessionResource.SignInRequest). */
+    public static class PasswordChange {
+        @NotNull
+        @Size(min = 1, max = 256)
+        public String currentPassword;
+
+        @NotNull
+        @Size(min = 1, max = 256)
+        public String newPassword;
     }
 
     @Inject
@@ -62,8 +68,8 @@ public class MeResource {
             Role.Names.OPERATOR, Role.Names.ADMIN})
     @AllowedBeforePasswordChange
     @Operation(summary = "Replace my password (required after a temporary one was issued)")
-    public Response changePassword(@NotNull @Valid PasswordChange change) {
-        staff.changeOwnPassword(callers.require(), change.currentPassword(), change.newPassword());
+    public Response changePassword(@Valid PasswordChange change) {
+        staff.changeOwnPassword(callers.require(), change.currentPassword, change.newPassword);
         return Response.noContent().build();
     }
 }

@@ -34,9 +34,18 @@ import java.time.Instant;
 @Produces(MediaType.APPLICATION_JSON)
 public class SessionResource {
 
-    public record SignInRequest(
-            @NotNull @Size(min = 1, max = 64) String username,
-            @NotNull @Size(min = 1, max = 256) String password) {
+    /*
+     * Request bodies are classes with constrained public fields rather than records: Payara's
+     * OpenAPI generator fails on constructor parameters that carry Bean Validation annotations.
+     */
+    public static class SignInRequest {
+        @NotNull
+        @Size(min = 1, max = 64)
+        public String username;
+
+        @NotNull
+        @Size(min = 1, max = 256)
+        public String password;
     }
 
     public record SessionView(String csrfToken, Instant expiresAt, boolean passwordChangeRequired,
@@ -60,8 +69,8 @@ public class SessionResource {
     @PermitAll
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Sign in with username and password; sets the session cookie and returns the CSRF token")
-    public Response signIn(@NotNull @Valid SignInRequest request, @Context HttpServletRequest http) {
-        BrowserSessions.OpenedSession opened = signIn.signIn(request.username(), request.password(), http.getRemoteAddr());
+    public Response signIn(@Valid SignInRequest request, @Context HttpServletRequest http) {
+        BrowserSessions.OpenedSession opened = signIn.signIn(request.username, request.password, http.getRemoteAddr());
         SessionView view = new SessionView(opened.csrfToken(), opened.session().expiresAt(),
                 opened.user().passwordChangeRequired(), SecurityViews.of(opened.user()));
         return Response.created(URI.create("/api/session"))

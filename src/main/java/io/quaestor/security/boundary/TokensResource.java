@@ -39,12 +39,22 @@ public class TokensResource {
 
     static final String TOKEN_NAME = "^[\\p{L}\\p{N}][\\p{L}\\p{N} ._:-]{0,79}$";
 
-    public record NewToken(
-            @NotNull UUID ownerId,
-            @NotNull @Pattern(regexp = TOKEN_NAME, message = "letters, digits, spaces, '.', '_', ':' or '-', up to 80") String name,
-            @NotNull @Size(min = 1, max = 6) Set<@NotNull @Pattern(regexp = Role.Names.PATTERN,
-                    message = "must be one of " + Role.Names.PATTERN) String> roles,
-            @Min(1) @Max(3650) Integer expiresInDays) {
+    /** A request body (a class, not a record: see SessionResource.SignInRequest). */
+    public static class NewToken {
+        @NotNull
+        public UUID ownerId;
+
+        @NotNull
+        @Pattern(regexp = TOKEN_NAME, message = "letters, digits, spaces, '.', '_', ':' or '-', up to 80")
+        public String name;
+
+        @NotNull
+        @Size(min = 1, max = 6)
+        public Set<@NotNull @Pattern(regexp = Role.Names.PATTERN, message = "must be one of " + Role.Names.PATTERN) String> roles;
+
+        @Min(1)
+        @Max(3650)
+        public Integer expiresInDays;
     }
 
     @Inject
@@ -68,9 +78,9 @@ public class TokensResource {
     @RolesAllowed(Role.Names.ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Issue an API token; the secret is in this response only")
-    public Response issue(@NotNull @Valid NewToken request, @Context UriInfo uri) {
-        ApiTokens.IssuedToken issued = tokens.issue(request.ownerId(), request.name(),
-                SecurityViews.roles(request.roles()), request.expiresInDays(), callers.require());
+    public Response issue(@Valid NewToken request, @Context UriInfo uri) {
+        ApiTokens.IssuedToken issued = tokens.issue(request.ownerId, request.name,
+                SecurityViews.roles(request.roles), request.expiresInDays, callers.require());
         return Response.created(uri.getAbsolutePathBuilder().path(issued.token().id().toString()).build())
                 .entity(new SecurityViews.IssuedTokenView(issued.secret(), SecurityViews.of(issued.token(), clock.instant())))
                 .build();

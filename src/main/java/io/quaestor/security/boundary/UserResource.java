@@ -29,9 +29,11 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 public class UserResource {
 
-    public record RoleAssignment(
-            @NotNull @Size(min = 1, max = 6) Set<@NotNull @Pattern(regexp = Role.Names.PATTERN,
-                    message = "must be one of " + Role.Names.PATTERN) String> roles) {
+    /** A request body (a class, not a record: see SessionResource.SignInRequest). */
+    public static class RoleAssignment {
+        @NotNull
+        @Size(min = 1, max = 6)
+        public Set<@NotNull @Pattern(regexp = Role.Names.PATTERN, message = "must be one of " + Role.Names.PATTERN) String> roles;
     }
 
     public record TemporaryPasswordView(String temporaryPassword) {
@@ -55,8 +57,8 @@ public class UserResource {
     @RolesAllowed(Role.Names.ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Replace a staff user's roles (the last active administrator keeps ADMIN)")
-    public SecurityViews.UserView replaceRoles(@PathParam("id") UUID id, @NotNull @Valid RoleAssignment request) {
-        return SecurityViews.of(staff.replaceRoles(id, SecurityViews.roles(request.roles()), callers.require()));
+    public SecurityViews.UserView replaceRoles(@PathParam("id") UUID id, @Valid RoleAssignment request) {
+        return SecurityViews.of(staff.replaceRoles(id, SecurityViews.roles(request.roles), callers.require()));
     }
 
     @POST

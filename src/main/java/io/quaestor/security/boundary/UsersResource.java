@@ -35,12 +35,23 @@ public class UsersResource {
     static final String DISPLAY_NAME = "^[\\p{L}\\p{M}][\\p{L}\\p{M} .'-]{0,119}$";
     static final String USERNAME = "^[a-z0-9][a-z0-9._-]{2,63}$";
 
-    public record NewUser(
-            @NotNull @Pattern(regexp = USERNAME, message = "3-64 lower-case letters, digits, '.', '_' or '-'") String username,
-            @NotNull @Pattern(regexp = DISPLAY_NAME, message = "letters, spaces, apostrophes, hyphens and dots, up to 120") String displayName,
-            @NotNull @Pattern(regexp = "PERSON|SERVICE", message = "PERSON or SERVICE") String kind,
-            @NotNull @Size(min = 1, max = 6) Set<@NotNull @Pattern(regexp = Role.Names.PATTERN,
-                    message = "must be one of " + Role.Names.PATTERN) String> roles) {
+    /** A request body (a class, not a record: see SessionResource.SignInRequest). */
+    public static class NewUser {
+        @NotNull
+        @Pattern(regexp = USERNAME, message = "3-64 lower-case letters, digits, '.', '_' or '-'")
+        public String username;
+
+        @NotNull
+        @Pattern(regexp = DISPLAY_NAME, message = "letters, spaces, apostrophes, hyphens and dots, up to 120")
+        public String displayName;
+
+        @NotNull
+        @Pattern(regexp = "PERSON|SERVICE", message = "PERSON or SERVICE")
+        public String kind;
+
+        @NotNull
+        @Size(min = 1, max = 6)
+        public Set<@NotNull @Pattern(regexp = Role.Names.PATTERN, message = "must be one of " + Role.Names.PATTERN) String> roles;
     }
 
     public record CreatedUserView(SecurityViews.UserView user, String temporaryPassword) {
@@ -63,9 +74,9 @@ public class UsersResource {
     @RolesAllowed(Role.Names.ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a staff user; a person's temporary password is returned once")
-    public Response create(@NotNull @Valid NewUser request, @Context UriInfo uri) {
-        StaffDirectory.CreatedUser created = staff.create(request.username(), request.displayName(),
-                StaffKind.valueOf(request.kind()), SecurityViews.roles(request.roles()), callers.require());
+    public Response create(@Valid NewUser request, @Context UriInfo uri) {
+        StaffDirectory.CreatedUser created = staff.create(request.username, request.displayName,
+                StaffKind.valueOf(request.kind), SecurityViews.roles(request.roles), callers.require());
         return Response.created(uri.getAbsolutePathBuilder().path(created.user().id().toString()).build())
                 .entity(new CreatedUserView(SecurityViews.of(created.user()), created.temporaryPassword().orElse(null)))
                 .build();

@@ -2,7 +2,6 @@ package io.quaestor.security.control;
 
 import io.quaestor.platform.problem.Problem;
 import io.quaestor.platform.problem.ProblemResponses;
-import jakarta.annotation.Priority;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
@@ -29,7 +28,10 @@ public class AuthorizationFeature implements DynamicFeature {
 
     @Override
     public void configure(ResourceInfo resourceInfo, FeatureContext context) {
-        context.register(new RoleCheck(Access.of(resourceInfo.getResourceMethod(), resourceInfo.getResourceClass())));
+        // Ahead of the runtime's own @RolesAllowed filter (Payara registers Jersey's), so that this
+        // check, with its problem responses and deny-by-default rule, is the one that answers.
+        context.register(new RoleCheck(Access.of(resourceInfo.getResourceMethod(), resourceInfo.getResourceClass())),
+                Priorities.AUTHENTICATION + 100);
     }
 
     /** What a method declares. Method-level annotations override class-level ones. */
@@ -59,7 +61,6 @@ public class AuthorizationFeature implements DynamicFeature {
         }
     }
 
-    @Priority(Priorities.AUTHORIZATION)
     static final class RoleCheck implements ContainerRequestFilter {
 
         private final Access access;

@@ -1,0 +1,55 @@
+package io.quaestor.testing;
+
+import io.quaestor.launcher.EmbeddedDatabase;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * The one embedded PostgreSQL of a test run (started by {@link EmbeddedPostgresSessionListener}):
+ * real PostgreSQL binaries on a fixed port, fresh for every run, with Quaestor's two databases
+ * and roles exactly as the launcher creates them.
+ */
+public final class TestDatabase {
+
+    public static final EmbeddedDatabase.Credentials CREDENTIALS = new EmbeddedDatabase.Credentials(
+            "test-owner-password-0001", "test-runtime-password-0001", "test-gateway-password-0001");
+
+    private static EmbeddedDatabase database;
+
+    private TestDatabase() {
+    }
+
+    static synchronized void start() {
+        if (database != null) {
+            return;
+        }
+        int port = Integer.getInteger("quaestor.test.pg.port", 15432);
+        Path dir = Path.of("target", "test-pgdata-" + ProcessHandle.current().pid());
+        try {
+            database = EmbeddedDatabase.start(dir, port, true, CREDENTIALS);
+        } catch (IOException e) {
+            throw new UncheckedIOException("embedded PostgreSQL did not start", e);
+        }
+    }
+
+    static synchronized void stop() {
+        if (database != null) {
+            database.close();
+            database = null;
+        }
+    }
+
+    public static synchronized EmbeddedDatabase get() {
+        start();
+        return database;
+    }
+
+    /** A superuser connection: for set-up, inspection, and tests that play a hostile DBA. */
+    public static Connection superuser(String databaseName) throws SQLException {
+        return get().superuserConnection(databaseName);
+    }
+}
