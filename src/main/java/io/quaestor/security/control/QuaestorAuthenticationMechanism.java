@@ -1,6 +1,7 @@
 package io.quaestor.security.control;
 
 import io.quaestor.platform.http.RequestIds;
+import io.quaestor.platform.logging.StructuredLog;
 import io.quaestor.platform.problem.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
+import java.util.logging.Level;
 import java.util.stream.Collectors;
 
 /**
@@ -27,6 +29,8 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class QuaestorAuthenticationMechanism implements HttpAuthenticationMechanism {
+
+    private static final StructuredLog LOG = StructuredLog.of(QuaestorAuthenticationMechanism.class);
 
     /** Set when a session cookie came without its CSRF token on a state-changing request. */
     public static final String CSRF_REJECTED = QuaestorAuthenticationMechanism.class.getName() + ".csrfRejected";
@@ -40,6 +44,18 @@ public class QuaestorAuthenticationMechanism implements HttpAuthenticationMechan
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
                                                 HttpMessageContext context) {
         RequestIds.ensure(request);
+        try {
+            return establishCaller(request, response, context);
+        } catch (RuntimeException unexpected) {
+            // Fail closed, but with a problem the caller can quote, never the container's empty 500.
+            LOG.failure(Level.SEVERE, "authentication.failed", unexpected);
+            return send(response, Problem.of(500, "internal-error", "Internal error",
+                    "The credential could not be checked; quote the request id when reporting it."), null);
+        }
+    }
+
+    private AuthenticationStatus establishCaller(HttpServletRequest request, HttpServletResponse response,
+                                                 HttpMessageContext context) {
         String authorization = request.getHeader("Authorization");
         if (authorization != null) {
             return bearer(authorization, request, response, context);
@@ -62,11 +78,11 @@ public class QuaestorAuthenticationMechanism implements HttpAuthenticationMechan
     private AuthenticationStatus bearer(String authorization, HttpServletRequest request, HttpServletResponse response,
                                         HttpMessageContext context) {
         if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return refuse(response, context, "The Authorization header must be 'Bearer <token>'.");
+            return refuse(response, "The Authorization header must be 'Bearer <token>'.");
         }
         CredentialVerifier.TokenCheck check = verifier.verifyToken(authorization.substring(7).trim());
         if (check.caller().isEmpty()) {
-            return refuse(response, context, switch (check.refusal()) {
+            return refuse(response, switch (check.refusal()) {
                 case EXPIRED -> "The token has expired.";
                 case REVOKED -> "The token has been revoked.";
                 case OWNER_INACTIVE -> "The token's owner is deactivated.";
@@ -82,11 +98,16 @@ public class QuaestorAuthenticationMechanism implements HttpAuthenticationMechan
         return context.notifyContainerAboutLogin(new CallerPrincipal(caller.userId().toString()), groups);
     }
 
-    private static AuthenticationStatus refuse(HttpServletResponse response, HttpMessageContext context, String detail) {
-        Problem problem = Problem.of(401, "invalid-token", "Invalid token", detail);
+    private static AuthenticationStatus refuse(HttpServletResponse response, String detail) {
+        return send(response, Problem.of(401, "invalid-token", "Invalid token", detail), "Bearer error=\"invalid_token\"");
+    }
+
+    private static AuthenticationStatus send(HttpServletResponse response, Problem problem, String challenge) {
         try {
-            response.setStatus(401);
-            response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            response.setStatus(problem.status());
+            if (challenge != null) {
+                response.setHeader("WWW-Authenticate", challenge);
+            }
             response.setHeader("Cache-Control", "no-store");
             response.setContentType(Problem.MEDIA_TYPE);
             RequestIds.current().ifPresent(id -> response.setHeader(RequestIds.HEADER, id));

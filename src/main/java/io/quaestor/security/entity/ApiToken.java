@@ -39,8 +39,8 @@ public class ApiToken {
     public static final String BY_OWNER = "ApiToken.byOwner";
     public static final String REVOKE_ALL_OF_OWNER = "ApiToken.revokeAllOfOwner";
 
-    /** Refresh {@code last_used_at} at most this often, so reads do not each cost a write. */
-    private static final Duration LAST_USE_RESOLUTION = Duration.ofMinutes(1);
+    /** The credential check refreshes {@code last_used_at} at most this often, so reads do not each cost a write. */
+    public static final Duration LAST_USE_RESOLUTION = Duration.ofMinutes(1);
 
     @Id
     private UUID id;
@@ -115,18 +115,13 @@ public class ApiToken {
         }
     }
 
-    /** @return whether the row changed (and so needs writing). */
-    public boolean recordUse(Instant now) {
-        if (lastUsedAt == null || lastUsedAt.plus(LAST_USE_RESOLUTION).isBefore(now)) {
-            lastUsedAt = now;
-            return true;
-        }
-        return false;
-    }
-
     /** The roles a request with this token gets: the token's, limited to what its owner still holds. */
     public Set<Role> effectiveRoles(Set<Role> ownerRoles) {
-        EnumSet<Role> effective = EnumSet.copyOf(roles);
+        return effectiveRoles(roles, ownerRoles);
+    }
+
+    public static Set<Role> effectiveRoles(Set<Role> tokenRoles, Set<Role> ownerRoles) {
+        EnumSet<Role> effective = tokenRoles.isEmpty() ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(tokenRoles);
         effective.retainAll(ownerRoles);
         return effective;
     }

@@ -24,7 +24,6 @@ public class BrowserSession {
 
     public static final String BY_HASH = "BrowserSession.byHash";
     public static final String CLOSE_ALL_OF_USER = "BrowserSession.closeAllOfUser";
-    private static final Duration LAST_SEEN_RESOLUTION = Duration.ofMinutes(1);
 
     @Id
     private UUID id;
@@ -63,19 +62,6 @@ public class BrowserSession {
         this.expiresAt = now.plus(lifetime);
     }
 
-    public boolean isUsableAt(Instant now, Duration idleTimeout) {
-        return closedAt == null && now.isBefore(expiresAt) && now.isBefore(lastSeenAt.plus(idleTimeout));
-    }
-
-    /** @return whether the row changed. */
-    public boolean touch(Instant now) {
-        if (lastSeenAt.plus(LAST_SEEN_RESOLUTION).isBefore(now)) {
-            lastSeenAt = now;
-            return true;
-        }
-        return false;
-    }
-
     public void close(Instant now) {
         if (closedAt == null) {
             closedAt = now;
@@ -88,10 +74,6 @@ public class BrowserSession {
 
     public UUID userId() {
         return userId;
-    }
-
-    public byte[] csrfHash() {
-        return csrfHash.clone();
     }
 
     public Instant expiresAt() {

@@ -1,0 +1,97 @@
+package io.quaestor.bench;
+
+import io.quaestor.launcher.EmbeddedDatabase;
+import io.quaestor.launcher.PayaraProcess;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a benchmark runs against: a fresh embedded PostgreSQL and Payara Micro serving the WAR the
+ * build produced, on ports of their own so a developer's running Quaestor is not disturbed.
+ */
+final class BenchStack implements AutoCloseable {
+
+    static final String ADMIN_BOOTSTRAP_PASSWORD = "Bench-Bootstrap-Pass-01";
+    private static final EmbeddedDatabase.Credentials CREDENTIALS = new EmbeddedDatabase.Credentials(
+            "bench-owner-password-0001", "bench-runtime-password-001", "bench-gateway-password-01");
+
+    final EmbeddedDatabase database;
+    final PayaraProcess payara;
+    final URI base;
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+
+    private BenchStack(EmbeddedDatabase database, PayaraProcess payara, URI base) {
+        this.database = database;
+        this.payara = payara;
+        this.base = base;
+    }
+
+    static BenchStack start(Path target, int httpPort, int dbPort) throws Exception {
+        EmbeddedDatabase database = EmbeddedDatabase.start(target.resolve("bench-pgdata"), dbPort, true, CREDENTIALS);
+        Map<String, String> config = new HashMap<>(Map.of(
+                "quaestor.db.url", database.jdbcUrl(EmbeddedDatabase.QUAESTOR_DB),
+                "quaestor.db.user", EmbeddedDatabase.QUAESTOR_RUNTIME,
+                "quaestor.db.password", CREDENTIALS.quaestorRuntime(),
+                "quaestor.db.migration.user", EmbeddedDatabase.QUAESTOR_OWNER,
+                "quaestor.db.migration.password", CREDENTIALS.quaestorOwner(),
+                "quaestor.gateway.db.url", database.jdbcUrl(EmbeddedDatabase.GATEWAY_DB),
+                "quaestor.gateway.db.user", EmbeddedDatabase.GATEWAY_ROLE,
+                "quaestor.gateway.db.password", CREDENTIALS.gateway(),
+                "quaestor.secrets.hmac-key", "YmVuY2gtaG1hYy1rZXktYmVuY2gtaG1hYy1rZXktYmVuY2g=",
+                "quaestor.bootstrap.admin-password", ADMIN_BOOTSTRAP_PASSWORD));
+        Path logging = target.resolve("bench-logging.properties");
+        Files.writeString(logging, """
+                handlers=java.util.logging.ConsoleHandler
+                java.util.logging.ConsoleHandler.formatter=fish.payara.enterprise.server.logging.JSONLogFormatter
+                java.util.logging.ConsoleHandler.level=WARNING
+                .level=WARNING
+                """);
+        PayaraProcess payara = PayaraProcess.start(target.resolve("lib/payara-micro.jar"), target.resolve("quaestor.war"),
+                target.resolve("lib/postgresql.jar"), logging, httpPort, config,
+                List.of("-Xmx1g", "-Duser.timezone=UTC"));
+        BenchStack stack = new BenchStack(database, payara, URI.create("http://127.0.0.1:" + httpPort + "/"));
+        stack.awaitReady(Duration.ofMinutes(3));
+        return stack;
+    }
+
+    HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
+    }
+
+    private void awaitReady(Duration limit) throws Exception {
+        Instant deadline = Instant.now().plus(limit);
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                if (send(request("health/ready")).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("Payara Micro was not ready within " + limit);
+    }
+
+    @Override
+    public void close() {
+        payara.stop();
+        database.close();
+    }
+}
