@@ -1,6 +1,7 @@
 package io.quaestor.platform;
 
 import io.quaestor.testing.Api;
+import io.quaestor.testing.Deployments;
 import io.quaestor.testing.StaffFixtures;
 import io.quaestor.testing.TestDatabase;
 import jakarta.json.JsonObject;
@@ -8,14 +9,12 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.ByteArrayInputStream;
-import java.io.File;
 import java.net.URL;
 import java.net.http.HttpRequest;
 import java.sql.Connection;
@@ -50,7 +49,7 @@ class ErrorsIT {
 
     @Deployment(testable = false)
     static WebArchive war() {
-        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("quaestor.war")));
+        return Deployments.builtWar();
     }
 
     @BeforeEach

@@ -1,18 +1,17 @@
 package io.quaestor.platform;
 
 import io.quaestor.testing.Api;
+import io.quaestor.testing.Deployments;
 import jakarta.json.JsonObject;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.File;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.util.List;
@@ -34,7 +33,7 @@ class OperationsIT {
 
     @Deployment(testable = false)
     static WebArchive war() {
-        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("quaestor.war")));
+        return Deployments.builtWar();
     }
 
     @BeforeEach

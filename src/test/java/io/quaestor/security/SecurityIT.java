@@ -2,6 +2,7 @@ package io.quaestor.security;
 
 import io.quaestor.security.entity.Role;
 import io.quaestor.testing.Api;
+import io.quaestor.testing.Deployments;
 import io.quaestor.testing.StaffFixtures;
 import io.quaestor.testing.TestDatabase;
 import jakarta.json.JsonObject;
@@ -9,7 +10,6 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.File;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +53,7 @@ class SecurityIT {
 
     @Deployment(testable = false)
     static WebArchive war() {
-        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("quaestor.war")));
+        return Deployments.builtWar();
     }
 
     @BeforeEach

@@ -89,12 +89,7 @@ public class StaffDirectory {
 
     private StaffUser createWithHash(String username, String displayName, StaffKind kind, Set<Role> roles,
                                      UUID createdBy, String hash) {
-        if (kind == StaffKind.SERVICE && !roles.equals(Set.of(Role.GATEWAY))) {
-            throw new InvalidInputException("roles", "A service identity holds the GATEWAY role and nothing else.");
-        }
-        if (kind == StaffKind.PERSON && roles.contains(Role.GATEWAY)) {
-            throw new InvalidInputException("roles", "GATEWAY is a service role; people cannot hold it.");
-        }
+        requireRolesFit(kind, roles);
         if (findByUsername(username).isPresent()) {
             throw new StateConflictException("A staff user with this username already exists.", "username");
         }
@@ -110,12 +105,7 @@ public class StaffDirectory {
     @Transactional
     public StaffUser replaceRoles(UUID id, Set<Role> roles, Caller by) {
         StaffUser user = lockedUser(id);
-        if (user.kind() == StaffKind.SERVICE && !roles.equals(Set.of(Role.GATEWAY))) {
-            throw new InvalidInputException("roles", "A service identity holds the GATEWAY role and nothing else.");
-        }
-        if (user.kind() == StaffKind.PERSON && roles.contains(Role.GATEWAY)) {
-            throw new InvalidInputException("roles", "GATEWAY is a service role; people cannot hold it.");
-        }
+        requireRolesFit(user.kind(), roles);
         if (user.roles().contains(Role.ADMIN) && !roles.contains(Role.ADMIN)) {
             requireAnotherActiveAdmin();
         }
@@ -177,6 +167,16 @@ public class StaffDirectory {
         }
         user.changePassword(hasher.hash(newPassword), clock.instant());
         events.publish("user.password-change", caller.userId(), "staff-user", user.id(), "success", Map.of());
+    }
+
+    /** A service identity holds GATEWAY and nothing else; a person never holds GATEWAY. */
+    private static void requireRolesFit(StaffKind kind, Set<Role> roles) {
+        if (kind == StaffKind.SERVICE && !roles.equals(Set.of(Role.GATEWAY))) {
+            throw new InvalidInputException("roles", "A service identity holds the GATEWAY role and nothing else.");
+        }
+        if (kind == StaffKind.PERSON && roles.contains(Role.GATEWAY)) {
+            throw new InvalidInputException("roles", "GATEWAY is a service role; people cannot hold it.");
+        }
     }
 
     private StaffUser lockedUser(UUID id) {
