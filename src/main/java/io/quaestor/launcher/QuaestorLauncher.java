@@ -43,6 +43,7 @@ public final class QuaestorLauncher {
             config.putAll(database.quaestorConfig());
             // The demo installation carries the reference gateway store and its demo data.
             config.put("quaestor.gateway.reference-store", "true");
+            config.put("quaestor.gateway.demo-data", "true");
         }
         secrets.forEach((key, value) -> {
             boolean serverKey = key.startsWith("quaestor.");

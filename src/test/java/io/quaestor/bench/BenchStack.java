@@ -23,8 +23,9 @@ import java.util.Map;
 final class BenchStack implements AutoCloseable {
 
     static final String ADMIN_BOOTSTRAP_PASSWORD = "Bench-Bootstrap-Pass-01";
+    static final String GATEWAY_PASSWORD = "bench-gateway-password-01";
     private static final EmbeddedDatabase.Credentials CREDENTIALS = new EmbeddedDatabase.Credentials(
-            "bench-owner-password-0001", "bench-runtime-password-001", "bench-gateway-password-01");
+            "bench-owner-password-0001", "bench-runtime-password-001", GATEWAY_PASSWORD);
 
     final EmbeddedDatabase database;
     final PayaraProcess payara;
@@ -51,6 +52,7 @@ final class BenchStack implements AutoCloseable {
                 "quaestor.gateway.db.password", CREDENTIALS.gateway(),
                 "quaestor.secrets.hmac-key", "YmVuY2gtaG1hYy1rZXktYmVuY2gtaG1hYy1rZXktYmVuY2g=",
                 "quaestor.bootstrap.admin-password", ADMIN_BOOTSTRAP_PASSWORD));
+        config.put("quaestor.gateway.reference-store", "true");
         Path logging = target.resolve("bench-logging.properties");
         Files.writeString(logging, """
                 handlers=java.util.logging.ConsoleHandler
