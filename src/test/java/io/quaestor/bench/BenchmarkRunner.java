@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  */
 public final class BenchmarkRunner {
 
-    private static final List<Benchmark> ALL = List.of(new AuthenticatedReadBenchmark());
+    private static final List<Benchmark> ALL = List.of(new AuthenticatedReadBenchmark(), new GeneratorBenchmark(),
+            new SubjectStreamBenchmark());
     private static final String HEADER = """
             # Benchmarks
 

@@ -2,6 +2,7 @@ package io.quaestor.platform;
 
 import io.quaestor.testing.Api;
 import io.quaestor.testing.Deployments;
+import io.quaestor.testing.StaffFixtures;
 import jakarta.json.JsonObject;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -77,6 +78,19 @@ class OperationsIT {
             assertTrue(paths.containsKey(path), "OpenAPI lacks " + path + " (" + method.getName() + ")");
         }
         assertTrue(openapi.json().getJsonObject("components").getJsonObject("securitySchemes").containsKey("bearer"));
+    }
+
+    @Test
+    void theActiveDataMapIsServedAndAReloadKeepsItValid() {
+        Api.Session admin = StaffFixtures.admin(api);
+        Api.Reply active = api.get("api/datamap", admin);
+        assertEquals(200, active.status(), active.body());
+        JsonObject json = active.json();
+        assertEquals("classpath:policy-templates/datamap/reference-gateway.datamap.json", json.getString("source"));
+        assertEquals("accounts", json.getJsonObject("map").getJsonObject("subject").getString("table"));
+        Api.Reply reloaded = api.post("api/datamap/reload", "", admin);
+        assertEquals(200, reloaded.status(), reloaded.body());
+        assertEquals(json.getJsonObject("map").getString("version"), reloaded.json().getJsonObject("map").getString("version"));
     }
 
     @Test

@@ -65,7 +65,8 @@ class SecurityIT {
     private static final Map<String, Set<Role>> READ_MATRIX = Map.of(
             "api/users", EnumSet.of(Role.ADMIN),
             "api/tokens", EnumSet.of(Role.ADMIN),
-            "api/me", EnumSet.allOf(Role.class));
+            "api/me", EnumSet.allOf(Role.class),
+            "api/datamap", EnumSet.of(Role.ADMIN, Role.PRIVACY_OFFICER, Role.AUDITOR));
 
     @Test
     @Order(1)
@@ -91,6 +92,8 @@ class SecurityIT {
             Api.Bearer caller = new Api.Bearer(StaffFixtures.token(api, role));
             assertEquals(403, api.post("api/users", "{}", caller).status(), role.name());
             assertEquals(403, api.post("api/tokens", "{}", caller).status(), role.name());
+            assertEquals(403, api.post("api/datamap/reload", "", caller).status(), role.name());
+            assertEquals(403, api.post("api/reference-store/generations", "{}", caller).status(), role.name());
         }
         assertEquals(401, api.post("api/users", "{}", Api.ANONYMOUS).status());
     }
@@ -330,7 +333,9 @@ class SecurityIT {
         for (String line : text.split("\n")) {
             if (line.contains("\"event\"")) {
                 assertTrue(line.startsWith("{") && line.endsWith("}"), "JSON object per line: " + line);
-                assertTrue(line.contains("requestId"), "security events carry the request id: " + line);
+            }
+            if (line.contains("\"event\":\"security.")) {
+                assertTrue(line.contains("requestId"), "security events, all caused by requests, carry the request id: " + line);
             }
         }
     }

@@ -1,0 +1,153 @@
+package io.quaestor.datamap.control;
+
+import io.quaestor.datamap.entity.DataMap;
+import io.quaestor.platform.logging.StructuredLog;
+import io.quaestor.platform.persistence.Datasources;
+import io.quaestor.security.control.Caller;
+import io.quaestor.security.control.SecurityEvents;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionManagement;
+import jakarta.ejb.TransactionManagementType;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The active data map. Read and validated at start-up, before anything uses it: a map with a
+ * problem stops the deployment, and the log names the file, line and element of each problem. A
+ * reload that fails leaves the previous map serving.
+ */
+@Singleton
+@Startup
+@DependsOn("ReferenceStoreSetup")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionManagement(TransactionManagementType.BEAN)
+public class DataMaps {
+
+    static final String DEFAULT_MAP = "policy-templates/datamap/reference-gateway.datamap.json";
+    private static final StructuredLog LOG = StructuredLog.of(DataMaps.class);
+
+    /** The active map, where it came from, and when it became active. */
+    public record Active(DataMap map, String source, Instant activatedAt) {
+    }
+
+    @Resource(lookup = Datasources.GATEWAY)
+    DataSource gateway;
+
+    @Inject
+    @ConfigProperty(name = "quaestor.datamap.file")
+    Optional<String> file;
+
+    @Inject
+    SecurityEvents events;
+
+    @Inject
+    Clock clock;
+
+    private final Map<String, Optional<DataSource>> storeDataSources = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private volatile Active active;
+
+    @PostConstruct
+    void activateAtStart() {
+        try {
+            active = new Active(load(), source(), clock.instant());
+        } catch (DataMapException e) {
+            e.problems().forEach(p -> LOG.warn("datamap.invalid", Map.of("problem", p.toString())));
+            throw e;
+        }
+        LOG.info("datamap.activated", Map.of("version", active.map().version(), "source", active.source()));
+    }
+
+    public Active active() {
+        return active;
+    }
+
+    /** Reads and validates the map again; on any problem the current map stays active. */
+    public synchronized Active reload(Caller by) {
+        DataMap candidate = load();
+        String previous = active.map().version();
+        active = new Active(candidate, source(), clock.instant());
+        events.publish("datamap.activated", by.userId(), "data-map", null, "success",
+                Map.of("version", candidate.version(), "previousVersion", previous));
+        return active;
+    }
+
+    private DataMap load() {
+        try (Reader reader = open()) {
+            return DataMapValidator.validate(DataMapReader.read(reader, source()), this::datasource);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the data map " + source() + " cannot be read", e);
+        }
+    }
+
+    /**
+     * "default" is the gateway datasource ({@code quaestor.gateway.db.*}); any other name N is a
+     * further gateway database configured as {@code quaestor.gateway.stores.N.url}, {@code .user}
+     * and {@code .password}, for example a second region's store.
+     */
+    public Optional<DataSource> datasource(String name) {
+        if ("default".equals(name)) {
+            return Optional.of(gateway);
+        }
+        return storeDataSources.computeIfAbsent(name, this::configuredStore);
+    }
+
+    private Optional<DataSource> configuredStore(String name) {
+        Config config = ConfigProvider.getConfig();
+        String prefix = "quaestor.gateway.stores." + name + ".";
+        return config.getOptionalValue(prefix + "url", String.class).map(url -> {
+            PGSimpleDataSource store = new PGSimpleDataSource();
+            store.setURL(url);
+            config.getOptionalValue(prefix + "user", String.class).ifPresent(store::setUser);
+            config.getOptionalValue(prefix + "password", String.class).ifPresent(store::setPassword);
+            store.setApplicationName("quaestor");
+            return store;
+        });
+    }
+
+    /** The datasource of the store that holds the map's subjects. */
+    public DataSource subjectStore() {
+        DataMap map = active.map();
+        String datasource = map.stores().stream().filter(s -> s.name().equals(map.subject().store()))
+                .findFirst().orElseThrow().datasource();
+        return datasource(datasource).orElseThrow();
+    }
+
+    private String source() {
+        return file.orElse("classpath:" + DEFAULT_MAP);
+    }
+
+    private Reader open() throws IOException {
+        if (file.isPresent()) {
+            return Files.newBufferedReader(Path.of(file.get()), StandardCharsets.UTF_8);
+        }
+        InputStream in = DataMaps.class.getClassLoader().getResourceAsStream(DEFAULT_MAP);
+        if (in == null) {
+            throw new IOException("the default data map is missing from the WAR");
+        }
+        return new InputStreamReader(in, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,116 @@
+package io.quaestor.datamap.control;
+
+import io.quaestor.datamap.entity.DataMap;
+import io.quaestor.datamap.entity.SubjectIdentifier;
+
+import javax.sql.DataSource;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finds a subject and streams every row that belongs to them, table by table, from the map. Rows
+ * come through a server-side cursor ({@code fetchSize}), so memory stays flat for a subject with
+ * millions of rows. An identifier that matches nobody gives no keys and no rows, not an error.
+ */
+public final class SubjectRows {
+
+    /** Receives each row: the table it came from and the values of its exported columns, in map order. */
+    @FunctionalInterface
+    public interface RowSink {
+        void row(DataMap.MappedTable table, Object[] values) throws Exception;
+    }
+
+    private static final int FETCH_SIZE = 5_000;
+    private static final Map<String, String> ARRAY_TYPES = Map.of("uuid", "uuid", "bigint", "int8", "integer", "int4",
+            "text", "text", "character varying", "varchar");
+
+    private final DataMap map;
+    private final SubjectQueries queries;
+    private final DataSource store;
+
+    public SubjectRows(DataMap map, DataSource store) {
+        this.map = map;
+        this.queries = new SubjectQueries(map);
+        this.store = store;
+    }
+
+    /** The keys of every subject this identifier points to (one for an email, all members for an organization). */
+    public List<Object> resolve(SubjectIdentifier identifier) throws SQLException {
+        List<Object> keys = new ArrayList<>();
+        try (Connection c = store.getConnection(); PreparedStatement s = c.prepareStatement(queries.resolve(identifier.kind()))) {
+            s.setObject(1, identifier.value());
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    keys.add(rs.getObject(1));
+                }
+            }
+        }
+        return keys;
+    }
+
+    /** Streams every mapped row of these subjects to the sink; returns the count per table. */
+    public Map<String, Long> stream(List<Object> subjectKeys, RowSink sink) throws Exception {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        if (subjectKeys.isEmpty()) {
+            return counts;
+        }
+        try (Connection c = store.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                Array keys = c.createArrayOf(keyArrayType(c), subjectKeys.toArray());
+                for (DataMap.MappedTable table : queries.subjectTables()) {
+                    counts.put(table.name(), streamTable(c, table, keys, sink));
+                }
+                c.commit();
+            } catch (Exception e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        }
+        return counts;
+    }
+
+    private long streamTable(Connection c, DataMap.MappedTable table, Array keys, RowSink sink) throws Exception {
+        long rows = 0;
+        int width = (int) table.columns().stream().filter(DataMap.MappedColumn::export).count();
+        try (PreparedStatement s = c.prepareStatement(queries.rows(table))) {
+            s.setFetchSize(FETCH_SIZE);
+            s.setArray(1, keys);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    Object[] values = new Object[width];
+                    for (int i = 0; i < width; i++) {
+                        values[i] = rs.getObject(i + 1);
+                    }
+                    sink.row(table, values);
+                    rows++;
+                }
+            }
+        }
+        return rows;
+    }
+
+    private String keyArrayType(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT data_type FROM information_schema.columns "
+                + "WHERE table_schema = current_schema() AND table_name = ? AND column_name = ?")) {
+            s.setString(1, map.subject().table());
+            s.setString(2, map.subject().key());
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next() || !ARRAY_TYPES.containsKey(rs.getString(1))) {
+                    throw new SQLException("the subject key's type is not supported for lookups");
+                }
+                return ARRAY_TYPES.get(rs.getString(1));
+            }
+        }
+    }
+}

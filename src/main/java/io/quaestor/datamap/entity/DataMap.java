@@ -1,0 +1,72 @@
+package io.quaestor.datamap.entity;
+
+import java.util.List;
+import java.util.Optional;
+
+/** A validated data map. Identifiers in it are safe to quote into SQL: they were checked against the live schema. */
+public record DataMap(String version, String description, List<Store> stores, Subject subject, List<MappedTable> tables,
+                      List<Recipient> recipients) {
+
+    public DataMap {
+        stores = List.copyOf(stores);
+        tables = List.copyOf(tables);
+        recipients = List.copyOf(recipients);
+    }
+
+    public record Store(String name, String datasource, String region) {
+    }
+
+    public record Subject(String store, String table, String key, List<Identifier> identifiers) {
+        public Subject {
+            identifiers = List.copyOf(identifiers);
+        }
+    }
+
+    public record Identifier(String kind, String table, String column, String match) {
+    }
+
+    /** {@code references} is "subject" for the subject's own table, else "table.column". */
+    public record Link(String column, String references) {
+        public boolean isSubjectRoot() {
+            return "subject".equals(references);
+        }
+
+        public String referencedTable() {
+            return references.substring(0, references.indexOf('.'));
+        }
+
+        public String referencedColumn() {
+            return references.substring(references.indexOf('.') + 1);
+        }
+    }
+
+    public record TenantOverride(String table, String column, String via) {
+    }
+
+    public record Retention(String clockColumn, int periodDays, String trigger, TenantOverride tenantOverride,
+                            Integer legalFloorYears, String ground) {
+    }
+
+    public record Erasure(String strategy, String ground, Integer retainYears) {
+    }
+
+    public record MappedColumn(String name, String label, boolean export, Erasure erasure) {
+    }
+
+    public record MappedTable(String store, String name, String category, String purpose, String legalBasis, String source,
+                              Link link, Retention retention, Erasure erasure, List<MappedColumn> columns, int line) {
+        public MappedTable {
+            columns = List.copyOf(columns);
+        }
+    }
+
+    public record Recipient(String name, String kind, List<String> categories, String transfer, String contentNote) {
+        public Recipient {
+            categories = List.copyOf(categories);
+        }
+    }
+
+    public Optional<MappedTable> table(String store, String name) {
+        return tables.stream().filter(t -> t.store().equals(store) && t.name().equals(name)).findFirst();
+    }
+}
