@@ -57,7 +57,7 @@ final class AuthenticatedReadBenchmark implements Benchmark {
                         f2(withToken.perSecond() / open.perSecond()) + "×"),
                 new Figure("bearer token: p50 / p99 ms", f2(withToken.percentileMillis(50)) + " / " + f2(withToken.percentileMillis(99)),
                         f2(open.percentileMillis(50)) + " / " + f2(open.percentileMillis(99)) + " (anonymous)",
-                        "+" + f2(withToken.percentileMillis(99) - open.percentileMillis(99)) + " ms at p99"),
+                        String.format("%+.2f ms at p99", withToken.percentileMillis(99) - open.percentileMillis(99))),
                 new Figure("raw PostgreSQL token lookup: lookups/s", f0(lookup.perSecond()), "", ""),
                 new Figure("raw PostgreSQL token lookup: p50 / p99 ms", f2(lookup.percentileMillis(50)) + " / "
                         + f2(lookup.percentileMillis(99)), "", ""));

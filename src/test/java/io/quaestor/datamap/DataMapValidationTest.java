@@ -4,12 +4,10 @@ import io.quaestor.datamap.control.DataMapException;
 import io.quaestor.datamap.control.DataMapReader;
 import io.quaestor.datamap.control.DataMapValidator;
 import io.quaestor.datamap.entity.DataMap;
-import io.quaestor.launcher.EmbeddedDatabase;
 import io.quaestor.referencestore.control.ReferenceStoreSetup;
 import io.quaestor.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import javax.sql.DataSource;
 import java.io.StringReader;
@@ -33,7 +31,7 @@ class DataMapValidationTest {
 
     @BeforeAll
     static void referenceStore() throws Exception {
-        ReferenceStoreSetup.flyway(gateway("gateway")).migrate();
+        ReferenceStoreSetup.flyway(TestDatabase.gateway("gateway")).migrate();
         shipped = Files.readString(SHIPPED);
     }
 
@@ -111,7 +109,7 @@ class DataMapValidationTest {
             s.execute("DROP DATABASE IF EXISTS othergateway");
             s.execute("CREATE DATABASE othergateway OWNER gateway");
         }
-        try (Connection c = gateway("othergateway").getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = TestDatabase.gateway("othergateway").getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE customers (customer_no bigint PRIMARY KEY, mail text NOT NULL, display_name text, "
                     + "deleted_on date)");
             s.execute("CREATE TABLE workspaces (ws_id bigint PRIMARY KEY, owner_no bigint NOT NULL, plan text)");
@@ -158,8 +156,8 @@ class DataMapValidationTest {
             s.execute("DROP DATABASE IF EXISTS cngateway");
             s.execute("CREATE DATABASE cngateway OWNER gateway");
         }
-        ReferenceStoreSetup.flyway(gateway("cngateway")).migrate();
-        try (Connection c = gateway("cngateway").getConnection(); Statement s = c.createStatement()) {
+        ReferenceStoreSetup.flyway(TestDatabase.gateway("cngateway")).migrate();
+        try (Connection c = TestDatabase.gateway("cngateway").getConnection(); Statement s = c.createStatement()) {
             s.execute("ALTER TABLE request_metadata RENAME COLUMN user_agent TO client_agent");
         }
         String cnTables = """
@@ -177,8 +175,8 @@ class DataMapValidationTest {
                         "{ \"name\": \"gateway-global\", \"datasource\": \"default\", \"region\": \"global\" },\n"
                                 + "    { \"name\": \"cn\", \"datasource\": \"cn-region\", \"region\": \"cn\" }")
                 .replaceFirst("\\n  \\],\\n  \"recipients\"", java.util.regex.Matcher.quoteReplacement(cnTables));
-        DataSource global = gateway("gateway");
-        DataSource cn = gateway("cngateway");
+        DataSource global = TestDatabase.gateway("gateway");
+        DataSource cn = TestDatabase.gateway("cngateway");
         java.util.function.Function<String, Optional<DataSource>> both =
                 name -> Optional.ofNullable(Map.of("default", global, "cn-region", cn).get(name));
 
@@ -191,18 +189,11 @@ class DataMapValidationTest {
     }
 
     private static DataMap validate(String json, String database) {
-        DataSource source = gateway(database);
+        DataSource source = TestDatabase.gateway(database);
         return DataMapValidator.validate(DataMapReader.read(new StringReader(json), "test.datamap.json"),
                 name -> "default".equals(name) ? Optional.of(source) : Optional.empty());
     }
 
-    private static PGSimpleDataSource gateway(String database) {
-        PGSimpleDataSource source = new PGSimpleDataSource();
-        source.setURL(TestDatabase.get().jdbcUrl(database));
-        source.setUser(EmbeddedDatabase.GATEWAY_ROLE);
-        source.setPassword(TestDatabase.CREDENTIALS.gateway());
-        return source;
-    }
 
     private static int lineOf(String text, String needle) {
         int index = text.indexOf(needle);

@@ -5,7 +5,6 @@ import io.quaestor.datamap.control.DataMapValidator;
 import io.quaestor.datamap.control.SubjectRows;
 import io.quaestor.datamap.entity.DataMap;
 import io.quaestor.datamap.entity.SubjectIdentifier;
-import io.quaestor.launcher.EmbeddedDatabase;
 import io.quaestor.platform.problem.InvalidInputException;
 import io.quaestor.referencestore.control.ReferenceStoreSetup;
 import io.quaestor.referencestore.generator.GatewayDataGenerator;
@@ -45,7 +44,7 @@ class SubjectRowsTest {
 
     @BeforeAll
     static void referenceStoreWithData() throws Exception {
-        PGSimpleDataSource gateway = gateway("gateway");
+        PGSimpleDataSource gateway = TestDatabase.gateway("gateway");
         ReferenceStoreSetup.flyway(gateway).migrate();
         new GatewayDataGenerator(gateway::getConnection, 2)
                 .generate(new GenerationPlan(2, 20, 30_000, 5, 1, 99, LocalDate.of(2026, 11, 20)));
@@ -121,7 +120,7 @@ class SubjectRowsTest {
             s.execute("DROP DATABASE IF EXISTS hopgateway");
             s.execute("CREATE DATABASE hopgateway OWNER gateway");
         }
-        PGSimpleDataSource other = gateway("hopgateway");
+        PGSimpleDataSource other = TestDatabase.gateway("hopgateway");
         try (Connection c = other.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE customers (customer_no bigint PRIMARY KEY, mail text NOT NULL)");
             s.execute("CREATE TABLE workspaces (ws_id bigint PRIMARY KEY, owner_no bigint NOT NULL)");
@@ -154,7 +153,7 @@ class SubjectRowsTest {
     }
 
     private static long count(String sql) throws Exception {
-        try (Connection c = gateway("gateway").getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = TestDatabase.gateway("gateway").getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setObject(1, account);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
@@ -163,11 +162,4 @@ class SubjectRowsTest {
         }
     }
 
-    private static PGSimpleDataSource gateway(String database) {
-        PGSimpleDataSource source = new PGSimpleDataSource();
-        source.setURL(TestDatabase.get().jdbcUrl(database));
-        source.setUser(EmbeddedDatabase.GATEWAY_ROLE);
-        source.setPassword(TestDatabase.CREDENTIALS.gateway());
-        return source;
-    }
 }

@@ -1,6 +1,5 @@
 package io.quaestor.referencestore;
 
-import io.quaestor.launcher.EmbeddedDatabase;
 import io.quaestor.referencestore.control.ReferenceStoreSetup;
 import io.quaestor.referencestore.generator.GatewayDataGenerator;
 import io.quaestor.referencestore.generator.GenerationPlan;
@@ -8,7 +7,6 @@ import io.quaestor.referencestore.generator.GenerationReport;
 import io.quaestor.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -29,8 +27,8 @@ class ReferenceStoreGeneratorTest {
 
     @BeforeAll
     static void generate() throws Exception {
-        ReferenceStoreSetup.flyway(gatewayOwner()).migrate();
-        report = new GatewayDataGenerator(() -> gatewayOwner().getConnection(), 2)
+        ReferenceStoreSetup.flyway(TestDatabase.gateway("gateway")).migrate();
+        report = new GatewayDataGenerator(() -> TestDatabase.gateway("gateway").getConnection(), 2)
                 .generate(new GenerationPlan(3, 40, 120_000, 10, 2, 7, LAST_DAY));
     }
 
@@ -73,7 +71,7 @@ class ReferenceStoreGeneratorTest {
     @Test
     void theSchemaKeepsItsOwnPromises() throws SQLException {
         assertEquals(0, count("SELECT count(*) FROM accounts WHERE (status = 'closed') <> (closed_at IS NOT NULL)"));
-        try (Connection c = gatewayOwner().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = TestDatabase.gateway("gateway").getConnection(); Statement s = c.createStatement()) {
             assertThrows(SQLException.class, () -> s.execute("UPDATE organizations SET metadata_retention_days = 731"),
                     "retention is 1 to 730 days");
             assertThrows(SQLException.class, () -> s.execute("UPDATE api_keys SET key_hash = 'plain-text-key'"),
@@ -87,17 +85,10 @@ class ReferenceStoreGeneratorTest {
     }
 
     private static long count(String sql) throws SQLException {
-        try (Connection c = gatewayOwner().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = TestDatabase.gateway("gateway").getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
-    private static PGSimpleDataSource gatewayOwner() {
-        PGSimpleDataSource source = new PGSimpleDataSource();
-        source.setURL(TestDatabase.get().jdbcUrl(EmbeddedDatabase.GATEWAY_DB));
-        source.setUser(EmbeddedDatabase.GATEWAY_ROLE);
-        source.setPassword(TestDatabase.CREDENTIALS.gateway());
-        return source;
-    }
 }

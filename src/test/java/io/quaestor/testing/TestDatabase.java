@@ -1,6 +1,7 @@
 package io.quaestor.testing;
 
 import io.quaestor.launcher.EmbeddedDatabase;
+import org.postgresql.ds.PGSimpleDataSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,6 +47,24 @@ public final class TestDatabase {
     public static synchronized EmbeddedDatabase get() {
         start();
         return database;
+    }
+
+    /** A gateway database of the test server (the reference store, or one a test creates), as the gateway role. */
+    public static PGSimpleDataSource gateway(String database) {
+        return login(database, EmbeddedDatabase.GATEWAY_ROLE, CREDENTIALS.gateway());
+    }
+
+    /** Quaestor's database as its owner role, the one that runs migrations. */
+    public static PGSimpleDataSource quaestorOwner() {
+        return login(EmbeddedDatabase.QUAESTOR_DB, EmbeddedDatabase.QUAESTOR_OWNER, CREDENTIALS.quaestorOwner());
+    }
+
+    private static PGSimpleDataSource login(String database, String role, String password) {
+        PGSimpleDataSource source = new PGSimpleDataSource();
+        source.setURL(get().jdbcUrl(database));
+        source.setUser(role);
+        source.setPassword(password);
+        return source;
     }
 
     /** A superuser connection: for set-up, inspection, and tests that play a hostile DBA. */

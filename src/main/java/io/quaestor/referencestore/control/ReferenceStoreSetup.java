@@ -54,8 +54,6 @@ public class ReferenceStoreSetup {
     @Inject
     Clock clock;
 
-    private volatile boolean ready;
-
     @PostConstruct
     void prepare() {
         if (!referenceStore) {
@@ -71,7 +69,6 @@ public class ReferenceStoreSetup {
                 throw new IllegalStateException("demo data could not be generated", e);
             }
         }
-        ready = true;
     }
 
     /** The reference store's own migrations, applied to the gateway database (never Quaestor's). */
@@ -84,10 +81,6 @@ public class ReferenceStoreSetup {
 
     public boolean isEnabled() {
         return referenceStore;
-    }
-
-    public boolean isReady() {
-        return ready;
     }
 
     public GatewayDataGenerator generator() {

@@ -4,7 +4,6 @@ import io.quaestor.launcher.EmbeddedDatabase;
 import io.quaestor.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,12 +21,12 @@ class MigrationsTest {
 
     @BeforeAll
     static void migrate() {
-        DatabaseMigrations.flyway(owner(), EmbeddedDatabase.QUAESTOR_RUNTIME).migrate();
+        DatabaseMigrations.flyway(TestDatabase.quaestorOwner(), EmbeddedDatabase.QUAESTOR_RUNTIME).migrate();
     }
 
     @Test
     void applyingTwiceChangesNothing() {
-        assertEquals(0, DatabaseMigrations.flyway(owner(), EmbeddedDatabase.QUAESTOR_RUNTIME).migrate().migrationsExecuted);
+        assertEquals(0, DatabaseMigrations.flyway(TestDatabase.quaestorOwner(), EmbeddedDatabase.QUAESTOR_RUNTIME).migrate().migrationsExecuted);
     }
 
     @Test
@@ -75,11 +74,4 @@ class MigrationsTest {
         }
     }
 
-    private static PGSimpleDataSource owner() {
-        PGSimpleDataSource owner = new PGSimpleDataSource();
-        owner.setURL(TestDatabase.get().jdbcUrl(EmbeddedDatabase.QUAESTOR_DB));
-        owner.setUser(EmbeddedDatabase.QUAESTOR_OWNER);
-        owner.setPassword(TestDatabase.CREDENTIALS.quaestorOwner());
-        return owner;
-    }
 }
