@@ -150,6 +150,13 @@ class ErrorsIT {
     }
 
     @Test
+    void aMalformedQueryParameterIs422NamingIt() {
+        Api.Reply reply = api.get("api/tokens?ownerId=not-a-uuid", admin);
+        assertProblem(reply, 422, "validation");
+        assertEquals("ownerId", reply.json().getString("field"));
+    }
+
+    @Test
     void unknownPathsMethodsAndIdsAreProblemsToo() {
         assertProblem(api.get("api/no-such-thing", admin), 404, "not-found");
         assertProblem(api.get("api/users/not-a-uuid", admin), 404, "not-found");

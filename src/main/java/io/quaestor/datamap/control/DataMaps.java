@@ -25,12 +25,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -99,7 +99,8 @@ public class DataMaps {
         try (Reader reader = open()) {
             return DataMapValidator.validate(DataMapReader.read(reader, source()), this::datasource);
         } catch (IOException e) {
-            throw new UncheckedIOException("the data map " + source() + " cannot be read", e);
+            throw new DataMapException(List.of(new DataMapException.Problem(source(), 1, "(document)",
+                    "the file cannot be read (" + e.getClass().getSimpleName() + ")")));
         }
     }
 

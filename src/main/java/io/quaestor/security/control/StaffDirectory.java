@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceException;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 
@@ -99,6 +100,12 @@ public class StaffDirectory {
             user.issueTemporaryPassword(hash, now);
         }
         em.persist(user);
+        try {
+            // Written now so that a concurrent creation of the same username loses with 409, not at commit with 500.
+            em.flush();
+        } catch (PersistenceException raced) {
+            throw new StateConflictException("A staff user with this username already exists.", "username");
+        }
         return user;
     }
 
