@@ -126,6 +126,10 @@ class SecurityIT {
                 + "' IN (name || display_prefix)) > 0"), "no column holds the secret part in clear");
 
         String tokenId = listed.array().getJsonObject(0).getString("id");
+        String adminId = api.get("api/me", admin).json().getString("id");
+        assertEquals(1, countRows("SELECT count(*) FROM audit_event WHERE action = 'token.issued' AND resource_id = '" + tokenId
+                + "' AND actor = '" + adminId + "' AND actor_role = 'ADMIN' AND authentication_method = 'PASSWORD_SESSION'"
+                + " AND request_id IS NOT NULL AND origin LIKE '%/24'"), "issuing the token is in the audit trail");
         assertEquals(204, api.delete("api/tokens/" + tokenId, admin).status());
         assertEquals(204, api.delete("api/tokens/" + tokenId, admin).status(), "revoking twice changes nothing");
         Api.Reply refused = api.get("api/me", new Api.Bearer(token));

@@ -59,6 +59,11 @@ public final class TestDatabase {
         return login(EmbeddedDatabase.QUAESTOR_DB, EmbeddedDatabase.QUAESTOR_OWNER, CREDENTIALS.quaestorOwner());
     }
 
+    /** Quaestor's database as the runtime role, with exactly the rights the application has. */
+    public static PGSimpleDataSource quaestorRuntime() {
+        return login(EmbeddedDatabase.QUAESTOR_DB, EmbeddedDatabase.QUAESTOR_RUNTIME, CREDENTIALS.quaestorRuntime());
+    }
+
     private static PGSimpleDataSource login(String database, String role, String password) {
         PGSimpleDataSource source = new PGSimpleDataSource();
         source.setURL(get().jdbcUrl(database));

@@ -1,0 +1,82 @@
+package io.quaestor.audit.entity;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * One audited action, before it has its place in the trail. Customer identifiers never appear in
+ * clear: {@code actor} is a staff id or a service pseudonym, {@code resourceId} an id or a keyed
+ * pseudonym, {@code origin} a truncated network (/24, /48).
+ */
+public record AuditEvent(UUID eventId, Instant occurredAt, String actor, String actorRole, String authenticationMethod,
+                         boolean breakGlass, String action, String resourceType, String resourceId, String tenant,
+                         String justificationCode, String justificationReference, UUID grantId, UUID approvalId,
+                         String outcome, String origin, String requestId, Map<String, String> details) {
+
+    public AuditEvent {
+        details = details == null ? Map.of() : Map.copyOf(details);
+    }
+
+    /**
+     * The bytes the Merkle leaf covers: a JSON object with members in a fixed (sorted) order, absent
+     * members left out, instants in ISO-8601 UTC to the microsecond (PostgreSQL's precision), and the
+     * sequence number included so that an event cannot be moved to another position.
+     */
+    public byte[] canonical(long seq, Instant recordedAt) {
+        Map<String, Object> members = new TreeMap<>();
+        members.put("seq", seq);
+        members.put("eventId", eventId.toString());
+        members.put("occurredAt", iso(occurredAt));
+        members.put("recordedAt", iso(recordedAt));
+        members.put("actor", actor);
+        members.put("actorRole", actorRole);
+        members.put("authenticationMethod", authenticationMethod);
+        members.put("breakGlass", breakGlass);
+        members.put("action", action);
+        members.put("resourceType", resourceType);
+        members.put("resourceId", resourceId);
+        members.put("tenant", tenant);
+        members.put("justificationCode", justificationCode);
+        members.put("justificationReference", justificationReference);
+        members.put("grantId", grantId == null ? null : grantId.toString());
+        members.put("approvalId", approvalId == null ? null : approvalId.toString());
+        members.put("outcome", outcome);
+        members.put("origin", origin);
+        members.put("requestId", requestId);
+        members.put("details", canonicalDetails());
+        JsonObjectBuilder json = Json.createObjectBuilder();
+        members.forEach((name, value) -> {
+            if (value instanceof Long number) {
+                json.add(name, number);
+            } else if (value instanceof Boolean flag) {
+                json.add(name, flag);
+            } else if (value != null) {
+                json.add(name, (String) value);
+            }
+        });
+        return json.build().toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The details as sorted JSON text, the form stored beside the event. */
+    public String canonicalDetails() {
+        JsonObjectBuilder json = Json.createObjectBuilder();
+        new TreeMap<>(details).forEach(json::add);
+        return json.build().toString();
+    }
+
+    /** Microsecond precision, so that what PostgreSQL stores reproduces the same bytes. */
+    public static Instant truncated(Instant instant) {
+        return instant.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    }
+
+    private static String iso(Instant instant) {
+        return DateTimeFormatter.ISO_INSTANT.format(truncated(instant));
+    }
+}
