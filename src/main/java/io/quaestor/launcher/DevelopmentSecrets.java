@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
@@ -21,6 +24,8 @@ import java.util.TreeMap;
 final class DevelopmentSecrets {
 
     static final String HMAC_KEY = "quaestor.secrets.hmac-key";
+    static final String AUDIT_SIGNING_KEY = "quaestor.audit.signing-key";
+    static final String AUDIT_PUBLIC_KEY = "quaestor.audit.public-key";
     static final String OWNER_PASSWORD = "embedded-db.quaestor-owner-password";
     static final String RUNTIME_PASSWORD = "embedded-db.quaestor-runtime-password";
     static final String GATEWAY_PASSWORD = "embedded-db.gateway-password";
@@ -42,6 +47,12 @@ final class DevelopmentSecrets {
             secrets.setProperty(HMAC_KEY, Base64.getEncoder().encodeToString(randomBytes()));
             changed = true;
         }
+        if (secrets.getProperty(AUDIT_SIGNING_KEY) == null) {
+            KeyPair pair = ed25519();
+            secrets.setProperty(AUDIT_SIGNING_KEY, Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()));
+            secrets.setProperty(AUDIT_PUBLIC_KEY, Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()));
+            changed = true;
+        }
         for (String password : new String[]{OWNER_PASSWORD, RUNTIME_PASSWORD, GATEWAY_PASSWORD}) {
             if (secrets.getProperty(password) == null) {
                 secrets.setProperty(password, Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes()));
@@ -54,6 +65,14 @@ final class DevelopmentSecrets {
         Map<String, String> result = new TreeMap<>();
         secrets.stringPropertyNames().forEach(k -> result.put(k, secrets.getProperty(k)));
         return result;
+    }
+
+    private static KeyPair ed25519() {
+        try {
+            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Ed25519 is part of every JDK 15+", e);
+        }
     }
 
     private static byte[] randomBytes() {

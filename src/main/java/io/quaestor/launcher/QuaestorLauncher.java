@@ -55,6 +55,7 @@ public final class QuaestorLauncher {
                 config.put(key, value);
             }
         });
+        config.putIfAbsent("quaestor.audit.checkpoint-dir", settings.dataDir().resolve("checkpoints").toString());
         forwardSystemProperties(config);
 
         Path logging = settings.dataDir().resolve("logging.properties");

@@ -90,6 +90,20 @@ class MerkleTreeTest {
         assertFalse(MerkleTree.verifyInclusion(17, 17, leaves.get(9), proof, root));
     }
 
+    @Test
+    void theCompactRangeGrowsTheSameRootAndSurvivesBeingStored() {
+        List<byte[]> leaves = leaves(130);
+        io.quaestor.audit.control.CompactRange range = io.quaestor.audit.control.CompactRange.empty();
+        assertEquals(HEX.formatHex(MerkleTree.root(leaves, 0)), HEX.formatHex(range.root()));
+        for (int size = 1; size <= leaves.size(); size++) {
+            range.append(leaves.get(size - 1));
+            assertEquals(HEX.formatHex(MerkleTree.root(leaves, size)), HEX.formatHex(range.root()), "size " + size);
+            if (size % 7 == 0) {
+                range = io.quaestor.audit.control.CompactRange.of(range.size(), range.edgeBytes());
+            }
+        }
+    }
+
     private static List<byte[]> leaves(int count) {
         List<byte[]> leaves = new ArrayList<>();
         for (int i = 0; i < count; i++) {

@@ -53,6 +53,8 @@ final class BenchStack implements AutoCloseable {
                 "quaestor.secrets.hmac-key", "YmVuY2gtaG1hYy1rZXktYmVuY2gtaG1hYy1rZXktYmVuY2g=",
                 "quaestor.bootstrap.admin-password", ADMIN_BOOTSTRAP_PASSWORD));
         config.put("quaestor.gateway.reference-store", "true");
+        config.put("quaestor.audit.signing-key", "MC4CAQAwBQYDK2VwBCIEIN8ocU57aLWi5+N2mLaZgcE121PlAHd8T+Y4mHohkQNB");
+        config.put("quaestor.audit.public-key", "MCowBQYDK2VwAyEAVqJvXur9rM51apLlS+n4ZiXP/q478PXu0gT8TX2aFNI=");
         Path logging = target.resolve("bench-logging.properties");
         Files.writeString(logging, """
                 handlers=java.util.logging.ConsoleHandler

@@ -50,7 +50,7 @@ class OperationsIT {
         assertEquals("UP", json.getString("status"));
         Set<String> checks = new TreeSet<>();
         json.getJsonArray("checks").forEach(c -> checks.add(c.asJsonObject().getString("name")));
-        assertEquals(Set.of("quaestor-database", "gateway-database"), checks);
+        assertEquals(Set.of("quaestor-database", "gateway-database", "audit-sealing"), checks);
     }
 
     @Test
@@ -91,6 +91,39 @@ class OperationsIT {
         Api.Reply reloaded = api.post("api/datamap/reload", "", admin);
         assertEquals(200, reloaded.status(), reloaded.body());
         assertEquals(json.getJsonObject("map").getString("version"), reloaded.json().getJsonObject("map").getString("version"));
+    }
+
+    @Test
+    void theAuditTrailIsSealedWithinSecondsAndExportedAsSignedFiles() throws Exception {
+        StaffFixtures.admin(api);
+        long events = count("SELECT count(*) FROM audit_event");
+        assertTrue(events > 0, "signing in left audit events");
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(10);
+        while (count("SELECT coalesce(max(tree_size), 0) FROM audit_checkpoint") < events && java.time.Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+        }
+        assertTrue(count("SELECT coalesce(max(tree_size), 0) FROM audit_checkpoint") >= events, "sealed within seconds");
+        java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("quaestor.it.checkpoints"));
+        java.nio.file.Path latest;
+        try (var files = java.nio.file.Files.list(dir)) {
+            latest = files.max(java.util.Comparator.naturalOrder()).orElseThrow();
+        }
+        String text = java.nio.file.Files.readString(latest);
+        String statement = text.substring(0, text.indexOf("signature="));
+        byte[] signature = java.util.Base64.getDecoder().decode(text.substring(text.indexOf("signature=") + 10).trim());
+        java.security.Signature ed25519 = java.security.Signature.getInstance("Ed25519");
+        ed25519.initVerify(java.security.KeyFactory.getInstance("Ed25519").generatePublic(new java.security.spec.X509EncodedKeySpec(
+                java.util.Base64.getDecoder().decode("MCowBQYDK2VwAyEAVqJvXur9rM51apLlS+n4ZiXP/q478PXu0gT8TX2aFNI="))));
+        ed25519.update(statement.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(ed25519.verify(signature), "the exported checkpoint verifies with nothing but the public key");
+    }
+
+    private static long count(String sql) throws Exception {
+        try (java.sql.Connection c = io.quaestor.testing.TestDatabase.superuser("quaestor");
+             java.sql.Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     @Test

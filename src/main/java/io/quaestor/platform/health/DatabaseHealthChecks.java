@@ -17,7 +17,7 @@ import java.sql.SQLException;
 
 /**
  * Ready means: Quaestor's database answers and its schema is migrated, and the gateway store
- * answers. Live means the application is deployed; a database outage makes an instance unready,
+ * answers. (Features add their own readiness checks, such as audit sealing.) Live means the application is deployed; a database outage makes an instance unready,
  * never dead, so an orchestrator does not restart it in a loop.
  */
 @ApplicationScoped

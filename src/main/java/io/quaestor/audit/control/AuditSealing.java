@@ -1,0 +1,113 @@
+package io.quaestor.audit.control;
+
+import io.quaestor.platform.logging.StructuredLog;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionManagement;
+import jakarta.ejb.TransactionManagementType;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+
+/**
+ * Seals the audit trail every second on every instance; the advisory lock lets one of them work
+ * at a time. Each checkpoint is also written, after it commits, as a file in
+ * {@code quaestor.audit.checkpoint-dir}: point that at WORM storage (docs/operations.md) and a
+ * database superuser can no longer rewrite history unnoticed.
+ */
+@Singleton
+@Startup
+@DependsOn("DatabaseMigrations")
+@TransactionManagement(TransactionManagementType.BEAN)
+public class AuditSealing {
+
+    private static final StructuredLog LOG = StructuredLog.of(AuditSealing.class);
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    @Inject
+    AuditSealer sealer;
+
+    @Inject
+    @ConfigProperty(name = "quaestor.audit.signing-key")
+    Optional<String> signingKey;
+
+    @Inject
+    @ConfigProperty(name = "quaestor.audit.public-key")
+    Optional<String> publicKey;
+
+    @Inject
+    @ConfigProperty(name = "quaestor.audit.checkpoint-dir")
+    Optional<String> checkpointDir;
+
+    private volatile CheckpointSigner signer;
+    private ScheduledFuture<?> schedule;
+
+    @PostConstruct
+    void start() {
+        if (signingKey.isEmpty() || publicKey.isEmpty()) {
+            LOG.warn("audit.sealing.disabled", Map.of("reason", "quaestor.audit.signing-key and public-key are not set"));
+            return;
+        }
+        try {
+            signer = CheckpointSigner.fromBase64(signingKey.get(), publicKey.get());
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalStateException("quaestor.audit.signing-key / public-key are not a matching Ed25519 pair", e);
+        }
+        schedule = scheduler.scheduleWithFixedDelay(this::sealQuietly, 1, 1, TimeUnit.SECONDS);
+        LOG.info("audit.sealing.started", Map.of("keyId", signer.keyId()));
+    }
+
+    @PreDestroy
+    void stop() {
+        if (schedule != null) {
+            schedule.cancel(false);
+        }
+    }
+
+    public Optional<CheckpointSigner> signer() {
+        return Optional.ofNullable(signer);
+    }
+
+    private void sealQuietly() {
+        try {
+            sealer.sealNow(signer).ifPresent(this::export);
+        } catch (RuntimeException e) {
+            // The next second tries again; a lasting failure shows as a stale checkpoint in readiness.
+            LOG.failure(Level.WARNING, "audit.sealing.failed", e);
+        }
+    }
+
+    private void export(Sealer.Checkpoint checkpoint) {
+        if (checkpointDir.isEmpty()) {
+            return;
+        }
+        Path file = Path.of(checkpointDir.get(), String.format("checkpoint-%012d-%d.txt", checkpoint.treeSize(),
+                checkpoint.issuedAt().toEpochMilli()));
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, checkpoint.statement() + "signature=" + Base64.getEncoder().encodeToString(checkpoint.signature())
+                    + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            LOG.failure(Level.WARNING, "audit.checkpoint.export-failed", e);
+        }
+    }
+}

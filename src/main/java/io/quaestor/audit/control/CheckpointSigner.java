@@ -1,0 +1,80 @@
+package io.quaestor.audit.control;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/**
+ * Signs checkpoint statements with Ed25519. The statement is plain text, so an auditor can read
+ * it and check it with nothing but the public key:
+ * <pre>
+ * quaestor-audit-checkpoint/v1
+ * tree_size=42
+ * root=&lt;hex&gt;
+ * issued_at=2026-11-24T12:00:00.123Z
+ * key_id=&lt;first 8 bytes of SHA-256 of the public key, hex&gt;
+ * </pre>
+ */
+public final class CheckpointSigner {
+
+    private final PrivateKey privateKey;
+    private final PublicKey publicKey;
+    private final String keyId;
+
+    private CheckpointSigner(PrivateKey privateKey, PublicKey publicKey) throws GeneralSecurityException {
+        this.privateKey = privateKey;
+        this.publicKey = publicKey;
+        this.keyId = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(publicKey.getEncoded()), 0, 8);
+        byte[] probe = "probe".getBytes(StandardCharsets.UTF_8);
+        if (!verify(probe, sign(probe))) {
+            throw new GeneralSecurityException("the audit signing key and public key do not belong together");
+        }
+    }
+
+    /** From base64 PKCS#8 (private) and X.509 (public) encodings, as configuration holds them. */
+    public static CheckpointSigner fromBase64(String privateKeyPkcs8, String publicKeyX509) throws GeneralSecurityException {
+        KeyFactory ed25519 = KeyFactory.getInstance("Ed25519");
+        return new CheckpointSigner(
+                ed25519.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(privateKeyPkcs8.trim()))),
+                ed25519.generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(publicKeyX509.trim()))));
+    }
+
+    public static String statement(long treeSize, byte[] root, Instant issuedAt, String keyId) {
+        return "quaestor-audit-checkpoint/v1\n"
+                + "tree_size=" + treeSize + "\n"
+                + "root=" + HexFormat.of().formatHex(root) + "\n"
+                + "issued_at=" + issuedAt + "\n"
+                + "key_id=" + keyId + "\n";
+    }
+
+    public byte[] sign(byte[] message) throws GeneralSecurityException {
+        Signature ed25519 = Signature.getInstance("Ed25519");
+        ed25519.initSign(privateKey);
+        ed25519.update(message);
+        return ed25519.sign();
+    }
+
+    public boolean verify(byte[] message, byte[] signature) throws GeneralSecurityException {
+        Signature ed25519 = Signature.getInstance("Ed25519");
+        ed25519.initVerify(publicKey);
+        ed25519.update(message);
+        return ed25519.verify(signature);
+    }
+
+    public String keyId() {
+        return keyId;
+    }
+
+    public String publicKeyBase64() {
+        return Base64.getEncoder().encodeToString(publicKey.getEncoded());
+    }
+}

@@ -1,0 +1,93 @@
+package io.quaestor.audit.control;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+
+/**
+ * One seal: extends the tree from the last checkpoint's compact range with the leaves appended
+ * since, and writes a signed checkpoint when the tree grew or the heartbeat is due. Runs inside
+ * the caller's transaction, under a transaction-scoped advisory lock, so only one instance of
+ * Quaestor seals at a time; another that tries meanwhile simply does nothing.
+ */
+public final class Sealer {
+
+    /** The advisory lock key: "QSTRSEAL" as a number. */
+    static final long LOCK = 0x5153545253454131L;
+
+    /** A written checkpoint. */
+    public record Checkpoint(long treeSize, byte[] root, Instant issuedAt, String statement, byte[] signature) {
+    }
+
+    private Sealer() {
+    }
+
+    public static Optional<Checkpoint> sealOnce(Connection c, CheckpointSigner signer, Instant now, Duration heartbeat)
+            throws SQLException, GeneralSecurityException {
+        if (!lock(c)) {
+            return Optional.empty();
+        }
+        CompactRange range = CompactRange.empty();
+        Instant lastIssued = null;
+        try (PreparedStatement last = c.prepareStatement(
+                "SELECT tree_size, edge, issued_at FROM audit_checkpoint ORDER BY id DESC LIMIT 1");
+             ResultSet rs = last.executeQuery()) {
+            if (rs.next()) {
+                range = CompactRange.of(rs.getLong(1), rs.getBytes(2));
+                lastIssued = rs.getObject(3, OffsetDateTime.class).toInstant();
+            }
+        }
+        long before = range.size();
+        try (PreparedStatement leaves = c.prepareStatement("SELECT seq, leaf_hash FROM audit_event WHERE seq >= ? ORDER BY seq")) {
+            leaves.setFetchSize(10_000);
+            leaves.setLong(1, before);
+            try (ResultSet rs = leaves.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getLong(1) != range.size()) {
+                        throw new SQLException("the audit sequence has a gap at " + range.size());
+                    }
+                    range.append(rs.getBytes(2));
+                }
+            }
+        }
+        boolean heartbeatDue = lastIssued == null || !now.isBefore(lastIssued.plus(heartbeat));
+        if (range.size() == before && !heartbeatDue) {
+            return Optional.empty();
+        }
+        Instant issuedAt = now.truncatedTo(ChronoUnit.MILLIS);
+        byte[] root = range.root();
+        String statement = CheckpointSigner.statement(range.size(), root, issuedAt, signer.keyId());
+        byte[] signature = signer.sign(statement.getBytes(StandardCharsets.UTF_8));
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO audit_checkpoint "
+                + "(tree_size, root_hash, edge, issued_at, key_id, statement, signature) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            insert.setLong(1, range.size());
+            insert.setBytes(2, root);
+            insert.setBytes(3, range.edgeBytes());
+            insert.setObject(4, OffsetDateTime.ofInstant(issuedAt, ZoneOffset.UTC));
+            insert.setString(5, signer.keyId());
+            insert.setString(6, statement);
+            insert.setBytes(7, signature);
+            insert.executeUpdate();
+        }
+        return Optional.of(new Checkpoint(range.size(), root, issuedAt, statement, signature));
+    }
+
+    private static boolean lock(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+            s.setLong(1, LOCK);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+}
