@@ -116,6 +116,11 @@ class OperationsIT {
                 java.util.Base64.getDecoder().decode("MCowBQYDK2VwAyEAVqJvXur9rM51apLlS+n4ZiXP/q478PXu0gT8TX2aFNI="))));
         ed25519.update(statement.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertTrue(ed25519.verify(signature), "the exported checkpoint verifies with nothing but the public key");
+
+        Api.Reply verification = api.get("api/audit/verification", StaffFixtures.admin(api));
+        assertEquals(200, verification.status(), verification.body());
+        assertTrue(verification.json().getBoolean("intact"), verification.body());
+        assertTrue(count("SELECT count(*) FROM audit_event WHERE action = 'audit.verified'") > 0, "the verification is itself audited");
     }
 
     private static long count(String sql) throws Exception {

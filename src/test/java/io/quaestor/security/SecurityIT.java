@@ -66,7 +66,8 @@ class SecurityIT {
             "api/users", EnumSet.of(Role.ADMIN),
             "api/tokens", EnumSet.of(Role.ADMIN),
             "api/me", EnumSet.allOf(Role.class),
-            "api/datamap", EnumSet.of(Role.ADMIN, Role.PRIVACY_OFFICER, Role.AUDITOR));
+            "api/datamap", EnumSet.of(Role.ADMIN, Role.PRIVACY_OFFICER, Role.AUDITOR),
+            "api/audit/verification", EnumSet.of(Role.ADMIN, Role.AUDITOR));
 
     @Test
     @Order(1)

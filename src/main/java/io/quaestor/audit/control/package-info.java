@@ -1,0 +1,2 @@
+/** Appending, sealing and verifying the audit trail; the Merkle tree underneath. */
+package io.quaestor.audit.control;

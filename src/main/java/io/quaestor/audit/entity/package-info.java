@@ -1,0 +1,2 @@
+/** Audit events and their canonical form. */
+package io.quaestor.audit.entity;

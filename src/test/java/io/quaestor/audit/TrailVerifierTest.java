@@ -1,0 +1,193 @@
+package io.quaestor.audit;
+
+import io.quaestor.audit.control.AuditAppender;
+import io.quaestor.audit.control.CheckpointSigner;
+import io.quaestor.audit.control.MerkleTree;
+import io.quaestor.audit.control.Sealer;
+import io.quaestor.audit.control.TrailVerifier;
+import io.quaestor.audit.entity.AuditEvent;
+import io.quaestor.launcher.EmbeddedDatabase;
+import io.quaestor.platform.persistence.DatabaseMigrations;
+import io.quaestor.testing.TestDatabase;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Tampering as a database superuser, triggers bypassed, each on a trail of its own: 30 events
+ * sealed in three checkpoints (sizes 10, 20, 30). The verifier names the first bad sequence number.
+ */
+class TrailVerifierTest {
+
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static CheckpointSigner signer;
+    private static String publicKey;
+
+    @BeforeAll
+    static void keys() throws Exception {
+        KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        publicKey = Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
+        signer = CheckpointSigner.fromBase64(Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()), publicKey);
+    }
+
+    @Test
+    void anUntouchedTrailIsIntact() throws Exception {
+        String db = trail();
+        TrailVerifier.Report report = verify(db);
+        assertTrue(report.intact(), report.finding());
+        assertEquals(30, report.eventsChecked());
+        assertEquals(3, report.checkpointsChecked());
+    }
+
+    @Test
+    void oneChangedColumnIsNamedByItsSequenceNumber() throws Exception {
+        String db = trail();
+        tamper(db, "UPDATE audit_event SET outcome = 'denied' WHERE seq = 13");
+        assertFirstBad(db, 13);
+    }
+
+    @Test
+    void aDeletedEventIsNamedByItsSequenceNumber() throws Exception {
+        String db = trail();
+        tamper(db, "DELETE FROM audit_event WHERE seq = 7");
+        assertFirstBad(db, 7);
+    }
+
+    @Test
+    void anEventInsertedInTheMiddleShiftsTheRestAndIsCaughtWhereItStands() throws Exception {
+        String db = trail();
+        tamper(db, "UPDATE audit_event SET seq = seq + 1000 WHERE seq >= 15");
+        tamper(db, "UPDATE audit_event SET seq = seq - 999 WHERE seq >= 1015");
+        tamper(db, "INSERT INTO audit_event SELECT 15, gen_random_uuid(), occurred_at, recorded_at, actor, actor_role, "
+                + "authentication_method, break_glass, 'forged', resource_type, resource_id, tenant, justification_code, "
+                + "justification_reference, grant_id, approval_id, outcome, origin, request_id, details, canonical, leaf_hash "
+                + "FROM audit_event WHERE seq = 14");
+        assertFirstBad(db, 15);
+    }
+
+    @Test
+    void aTruncatedTailIsCaughtByTheCheckpointThatCoveredIt() throws Exception {
+        String db = trail();
+        tamper(db, "DELETE FROM audit_event WHERE seq >= 25");
+        assertFirstBad(db, 25);
+    }
+
+    @Test
+    void aConsistentRewriteOfRecordAndHashesIsCaughtByTheSignedRoot() throws Exception {
+        String db = trail();
+        try (Connection c = superuser(db); Statement s = c.createStatement()) {
+            s.execute("SET session_replication_role = replica");
+            // Rewrite event 12 completely and consistently: columns, canonical bytes and leaf hash.
+            AuditEvent forged = event("forged-but-consistent");
+            Instant recordedAt;
+            try (ResultSet rs = s.executeQuery("SELECT recorded_at FROM audit_event WHERE seq = 12")) {
+                rs.next();
+                recordedAt = rs.getObject(1, java.time.OffsetDateTime.class).toInstant();
+            }
+            byte[] canonical = forged.canonical(12, recordedAt);
+            try (PreparedStatement update = c.prepareStatement("UPDATE audit_event SET event_id = ?, occurred_at = ?, action = ?, "
+                    + "details = ?, canonical = ?, leaf_hash = ? WHERE seq = 12")) {
+                update.setObject(1, forged.eventId());
+                update.setObject(2, java.time.OffsetDateTime.ofInstant(AuditEvent.truncated(forged.occurredAt()), java.time.ZoneOffset.UTC));
+                update.setString(3, forged.action());
+                update.setString(4, forged.canonicalDetails());
+                update.setBytes(5, canonical);
+                update.setBytes(6, MerkleTree.leafHash(canonical));
+                assertEquals(1, update.executeUpdate());
+            }
+        }
+        TrailVerifier.Report report = verify(db);
+        assertFalse(report.intact());
+        assertEquals(10, report.firstBadSeq(), "bounded by the checkpoints around it: after 10, before 20");
+        assertTrue(report.finding().contains("signed checkpoint"), report.finding());
+    }
+
+    @Test
+    void aForgedCheckpointIsCaught() throws Exception {
+        String db = trail();
+        tamper(db, "UPDATE audit_checkpoint SET signature = decode(repeat('00', 64), 'hex') WHERE tree_size = 20");
+        TrailVerifier.Report report = verify(db);
+        assertFalse(report.intact());
+        assertTrue(report.finding().contains("not signed"), report.finding());
+    }
+
+    private static void assertFirstBad(String db, long seq) throws Exception {
+        TrailVerifier.Report report = verify(db);
+        assertFalse(report.intact(), "tampering went unnoticed");
+        assertEquals(seq, report.firstBadSeq(), report.finding());
+    }
+
+    /** A fresh database with Quaestor's schema, 30 events and checkpoints at 10, 20 and 30. */
+    private static String trail() throws Exception {
+        String db = "trail_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
+        try (Connection c = TestDatabase.superuser("postgres"); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + db + " OWNER " + EmbeddedDatabase.QUAESTOR_OWNER);
+        }
+        DatabaseMigrations.flyway(login(db, EmbeddedDatabase.QUAESTOR_OWNER, TestDatabase.CREDENTIALS.quaestorOwner()),
+                EmbeddedDatabase.QUAESTOR_RUNTIME).migrate();
+        Instant now = Instant.now();
+        for (int batch = 0; batch < 3; batch++) {
+            try (Connection c = login(db, EmbeddedDatabase.QUAESTOR_RUNTIME, TestDatabase.CREDENTIALS.quaestorRuntime()).getConnection()) {
+                c.setAutoCommit(false);
+                List<AuditEvent> events = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    events.add(event("action-" + (batch * 10 + i)));
+                }
+                AuditAppender.append(c, events, now);
+                Sealer.sealOnce(c, signer, now.plusSeconds(batch), Duration.ofSeconds(60)).orElseThrow();
+                c.commit();
+            }
+        }
+        return db;
+    }
+
+    private static void tamper(String db, String sql) throws Exception {
+        try (Connection c = superuser(db); Statement s = c.createStatement()) {
+            s.execute("SET session_replication_role = replica");
+            s.execute(sql);
+        }
+    }
+
+    private static TrailVerifier.Report verify(String db) throws Exception {
+        try (Connection c = login(db, EmbeddedDatabase.QUAESTOR_RUNTIME, TestDatabase.CREDENTIALS.quaestorRuntime()).getConnection()) {
+            return TrailVerifier.verify(c, publicKey);
+        }
+    }
+
+    private static Connection superuser(String db) throws Exception {
+        return TestDatabase.superuser(db);
+    }
+
+    private static PGSimpleDataSource login(String db, String role, String password) {
+        PGSimpleDataSource source = new PGSimpleDataSource();
+        source.setURL(TestDatabase.get().jdbcUrl(db));
+        source.setUser(role);
+        source.setPassword(password);
+        return source;
+    }
+
+    private static AuditEvent event(String action) {
+        return new AuditEvent(UUID.randomUUID(), Instant.now(), "6f1c1a8e-55d5-4d5e-9a4e-0c1b2c3d4e5f", "OPERATOR",
+                "BEARER_TOKEN", false, action, "account", "pseudonym-9", "tenant-a", "customer-support", "TICKET-9",
+                null, null, "success", "203.0.113.0/24", "req-abcdefgh", Map.of("k", "v"));
+    }
+}
