@@ -121,6 +121,23 @@ class OperationsIT {
         assertEquals(200, verification.status(), verification.body());
         assertTrue(verification.json().getBoolean("intact"), verification.body());
         assertTrue(count("SELECT count(*) FROM audit_event WHERE action = 'audit.verified'") > 0, "the verification is itself audited");
+
+        Api.Session auditorless = StaffFixtures.admin(api);
+        Api.Reply inclusion = api.get("api/audit/proofs/inclusion?seq=0", auditorless);
+        assertEquals(200, inclusion.status(), inclusion.body());
+        JsonObject proof = inclusion.json();
+        String checkpoint = proof.getJsonObject("checkpoint").getString("statement");
+        long size = Long.parseLong(checkpoint.split("\n")[1].substring("tree_size=".length()));
+        byte[] root = java.util.HexFormat.of().parseHex(checkpoint.split("\n")[2].substring("root=".length()));
+        java.util.List<byte[]> path = proof.getJsonArray("path").getValuesAs(jakarta.json.JsonString::getString).stream()
+                .map(java.util.HexFormat.of()::parseHex).toList();
+        assertTrue(io.quaestor.audit.control.MerkleTree.verifyInclusion(0, size,
+                java.util.HexFormat.of().parseHex(proof.getString("leafHash")), path, root), "the proof checks out against the signed root");
+        assertEquals(422, api.get("api/audit/proofs/inclusion?seq=abc", auditorless).status());
+        assertEquals(422, api.get("api/audit/proofs/inclusion?seq=" + size, auditorless).status(), "beyond the checkpoint");
+        Api.Reply consistency = api.get("api/audit/proofs/consistency?from=" + size + "&to=" + size, auditorless);
+        assertEquals(200, consistency.status(), consistency.body());
+        assertEquals(422, api.get("api/audit/proofs/consistency?from=3&to=2", auditorless).status());
     }
 
     private static long count(String sql) throws Exception {

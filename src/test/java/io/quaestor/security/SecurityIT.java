@@ -95,8 +95,12 @@ class SecurityIT {
             assertEquals(403, api.post("api/tokens", "{}", caller).status(), role.name());
             assertEquals(403, api.post("api/datamap/reload", "", caller).status(), role.name());
             assertEquals(403, api.post("api/reference-store/generations", "{}", caller).status(), role.name());
+            if (role != Role.AUDITOR) {
+                assertEquals(403, api.get("api/audit/proofs/inclusion?seq=0", caller).status(), role.name());
+            }
         }
         assertEquals(401, api.post("api/users", "{}", Api.ANONYMOUS).status());
+        assertEquals(401, api.get("api/audit/proofs/inclusion?seq=0", Api.ANONYMOUS).status());
     }
 
     @Test
