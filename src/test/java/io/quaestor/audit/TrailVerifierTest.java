@@ -56,6 +56,7 @@ class TrailVerifierTest {
         assertTrue(report.intact(), report.finding());
         assertEquals(30, report.eventsChecked());
         assertEquals(3, report.checkpointsChecked());
+        assertTrue(offline(db, 0).contains("INTACT: 30 events, 3 signed checkpoints verified"));
     }
 
     @Test
@@ -119,6 +120,7 @@ class TrailVerifierTest {
         assertFalse(report.intact());
         assertEquals(10, report.firstBadSeq(), "bounded by the checkpoints around it: after 10, before 20");
         assertTrue(report.finding().contains("signed checkpoint"), report.finding());
+        assertTrue(offline(db, 1).contains("TAMPERED: first bad sequence number 10:"));
     }
 
     @Test
@@ -128,12 +130,31 @@ class TrailVerifierTest {
         TrailVerifier.Report report = verify(db);
         assertFalse(report.intact());
         assertTrue(report.finding().contains("not signed"), report.finding());
+        assertTrue(offline(db, 1).contains("is not signed by the key"));
     }
 
     private static void assertFirstBad(String db, long seq) throws Exception {
         TrailVerifier.Report report = verify(db);
         assertFalse(report.intact(), "tampering went unnoticed");
         assertEquals(seq, report.firstBadSeq(), report.finding());
+        String offline = offline(db, 1);
+        assertTrue(offline.contains("TAMPERED: first bad sequence number " + seq + ":"), offline);
+    }
+
+    /** Exports the trail as a bundle and runs audit/VerifyBundle.java on it in a JDK of its own, as an auditor would. */
+    private static String offline(String db, int expectedExit) throws Exception {
+        java.nio.file.Path bundle = java.nio.file.Files.createTempFile(java.nio.file.Path.of("target"), db, ".zip");
+        java.nio.file.Path key = java.nio.file.Files.createTempFile(java.nio.file.Path.of("target"), db, ".key");
+        java.nio.file.Files.writeString(key, publicKey);
+        try (Connection c = login(db, EmbeddedDatabase.QUAESTOR_RUNTIME, TestDatabase.CREDENTIALS.quaestorRuntime()).getConnection();
+             java.io.OutputStream out = java.nio.file.Files.newOutputStream(bundle)) {
+            io.quaestor.audit.control.BundleWriter.write(c, "not-the-key-the-auditor-uses", out);
+        }
+        Process verifier = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "audit/VerifyBundle.java", bundle.toString(), key.toString()).redirectErrorStream(true).start();
+        String output = new String(verifier.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(expectedExit, verifier.waitFor(), output);
+        return output;
     }
 
     /** A fresh database with Quaestor's schema, 30 events and checkpoints at 10, 20 and 30. */

@@ -138,6 +138,21 @@ class OperationsIT {
         Api.Reply consistency = api.get("api/audit/proofs/consistency?from=" + size + "&to=" + size, auditorless);
         assertEquals(200, consistency.status(), consistency.body());
         assertEquals(422, api.get("api/audit/proofs/consistency?from=3&to=2", auditorless).status());
+
+        java.nio.file.Path bundle = java.nio.file.Path.of("target", "it-bundle.zip");
+        java.nio.file.Files.deleteIfExists(bundle); // BodyHandlers.ofFile writes over, without truncating
+        java.net.http.HttpResponse<java.nio.file.Path> download = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build()
+                .send(auditorless.apply(api.request("api/audit/bundle").setHeader("Accept", "application/zip").GET(), false).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofFile(bundle));
+        assertEquals(200, download.statusCode());
+        java.nio.file.Path key = java.nio.file.Path.of("target", "it-audit-public-key.txt");
+        java.nio.file.Files.writeString(key, "MCowBQYDK2VwAyEAVqJvXur9rM51apLlS+n4ZiXP/q478PXu0gT8TX2aFNI=");
+        Process verifier = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "audit/VerifyBundle.java", bundle.toString(), key.toString()).redirectErrorStream(true).start();
+        String output = new String(verifier.getInputStream().readAllBytes());
+        assertEquals(0, verifier.waitFor(), output);
+        assertTrue(output.startsWith("INTACT"), output);
     }
 
     private static long count(String sql) throws Exception {

@@ -1,7 +1,9 @@
 package io.quaestor.audit.control;
 
 import io.quaestor.audit.entity.AuditEvent;
+import io.quaestor.platform.http.RequestIds;
 import io.quaestor.platform.persistence.Datasources;
+import io.quaestor.security.control.Caller;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -12,6 +14,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * Writes audit events in the caller's transaction: if the event cannot be written, the action it
@@ -25,6 +29,15 @@ public class AuditLog {
 
     @Inject
     Clock clock;
+
+    /** Records that a staff member read the audit trail itself (verification, proofs, bundles): such reads are audited too. */
+    @Transactional(Transactional.TxType.REQUIRED)
+    public long appendTrailRead(Caller caller, String origin, String action, Map<String, String> details) {
+        return append(new AuditEvent(UUID.randomUUID(), clock.instant(), caller.userId().toString(),
+                String.join(",", caller.roles().stream().map(Enum::name).sorted().toList()), caller.method().name(), false,
+                action, "audit-trail", null, null, null, null, null, null, "success", origin,
+                RequestIds.current().orElse(null), details));
+    }
 
     /** @return the event's sequence number (its leaf index) */
     @Transactional(Transactional.TxType.REQUIRED)

@@ -1,7 +1,5 @@
 package io.quaestor.audit.control;
 
-import io.quaestor.audit.entity.AuditEvent;
-import io.quaestor.platform.http.RequestIds;
 import io.quaestor.platform.persistence.Datasources;
 import io.quaestor.platform.problem.InvalidInputException;
 import io.quaestor.platform.problem.NotFoundException;
@@ -16,14 +14,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Inclusion and consistency proofs, always against signed checkpoints, so that a proof can be
@@ -50,9 +46,6 @@ public class TrailProofs {
     @Inject
     AuditLog log;
 
-    @Inject
-    Clock clock;
-
     @Transactional
     public InclusionProof inclusion(long seq, Long treeSize, Caller caller, String origin) {
         try (Connection c = quaestor.getConnection()) {
@@ -63,7 +56,7 @@ public class TrailProofs {
             }
             List<byte[]> leaves = leaves(c, checkpoint.treeSize());
             List<String> path = hex(MerkleTree.inclusionProof(leaves, (int) seq, leaves.size()));
-            audited(caller, origin, "audit.proof-read", Map.of("kind", "inclusion", "seq", Long.toString(seq)));
+            log.appendTrailRead(caller, origin, "audit.proof-read", Map.of("kind", "inclusion", "seq", Long.toString(seq)));
             return new InclusionProof(seq, HexFormat.of().formatHex(leaves.get((int) seq)), path, checkpoint);
         } catch (SQLException e) {
             throw new IllegalStateException("the audit trail could not be read", e);
@@ -82,7 +75,7 @@ public class TrailProofs {
                     "to must be the size of a signed checkpoint."));
             List<byte[]> leaves = leaves(c, to);
             List<String> path = hex(MerkleTree.consistencyProof(leaves, (int) from, (int) to));
-            audited(caller, origin, "audit.proof-read", Map.of("kind", "consistency", "from", Long.toString(from), "to", Long.toString(to)));
+            log.appendTrailRead(caller, origin, "audit.proof-read", Map.of("kind", "consistency", "from", Long.toString(from), "to", Long.toString(to)));
             return new ConsistencyProof(path, first, second);
         } catch (SQLException e) {
             throw new IllegalStateException("the audit trail could not be read", e);
@@ -122,10 +115,4 @@ public class TrailProofs {
         return hashes.stream().map(HexFormat.of()::formatHex).toList();
     }
 
-    private void audited(Caller caller, String origin, String action, Map<String, String> details) {
-        log.append(new AuditEvent(UUID.randomUUID(), clock.instant(), caller.userId().toString(),
-                String.join(",", caller.roles().stream().map(Enum::name).sorted().toList()), caller.method().name(), false,
-                action, "audit-trail", null, null, null, null, null, null, "success", origin, RequestIds.current().orElse(null),
-                details));
-    }
 }

@@ -1,7 +1,5 @@
 package io.quaestor.audit.control;
 
-import io.quaestor.audit.entity.AuditEvent;
-import io.quaestor.platform.http.RequestIds;
 import io.quaestor.platform.persistence.Datasources;
 import io.quaestor.platform.problem.StateConflictException;
 import io.quaestor.security.control.Caller;
@@ -14,9 +12,7 @@ import javax.sql.DataSource;
 import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.util.Map;
-import java.util.UUID;
 
 /** Runs the trail verifier for a caller; the verification, a read of the audit trail, is itself audited. */
 @ApplicationScoped
@@ -31,9 +27,6 @@ public class TrailVerification {
     @Inject
     AuditLog log;
 
-    @Inject
-    Clock clock;
-
     @Transactional
     public TrailVerifier.Report verify(Caller caller, String origin) {
         CheckpointSigner signer = sealing.signer().orElseThrow(() ->
@@ -44,11 +37,8 @@ public class TrailVerification {
         } catch (SQLException | GeneralSecurityException e) {
             throw new IllegalStateException("the audit trail could not be read for verification", e);
         }
-        log.append(new AuditEvent(UUID.randomUUID(), clock.instant(), caller.userId().toString(),
-                String.join(",", caller.roles().stream().map(Enum::name).sorted().toList()), caller.method().name(), false,
-                "audit.verified", "audit-trail", null, null, null, null, null, null, "success", origin,
-                RequestIds.current().orElse(null), Map.of("intact", Boolean.toString(report.intact()),
-                "eventsChecked", Long.toString(report.eventsChecked()))));
+        log.appendTrailRead(caller, origin, "audit.verified", Map.of("intact", Boolean.toString(report.intact()),
+                "eventsChecked", Long.toString(report.eventsChecked())));
         return report;
     }
 }

@@ -131,7 +131,8 @@ public final class TrailVerifier {
         return checkpoints;
     }
 
-    private static AuditEvent rebuild(ResultSet rs) throws SQLException {
+    /** The event as its columns hold it (columns 2 to 20 in the order the verifier and the bundle select them). */
+    static AuditEvent rebuild(ResultSet rs) throws SQLException {
         return new AuditEvent(rs.getObject(2, UUID.class), rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getString(5),
                 rs.getString(6), rs.getString(7), rs.getBoolean(8), rs.getString(9), rs.getString(10), rs.getString(11),
                 rs.getString(12), rs.getString(13), rs.getString(14), rs.getObject(15, UUID.class), rs.getObject(16, UUID.class),

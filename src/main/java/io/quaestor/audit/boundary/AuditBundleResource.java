@@ -1,0 +1,71 @@
+package io.quaestor.audit.boundary;
+
+import io.quaestor.audit.control.AuditLog;
+import io.quaestor.audit.control.AuditSealing;
+import io.quaestor.audit.control.BundleWriter;
+import io.quaestor.audit.control.CheckpointSigner;
+import io.quaestor.audit.control.Origins;
+import io.quaestor.platform.persistence.Datasources;
+import io.quaestor.platform.problem.StateConflictException;
+import io.quaestor.security.control.Caller;
+import io.quaestor.security.control.CallerContext;
+import io.quaestor.security.entity.Role;
+import jakarta.annotation.Resource;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+
+/** The trail as a bundle an auditor verifies offline with audit/VerifyBundle.java (format: audit/README.md). */
+@Path("audit/bundle")
+@Tag(name = "Audit trail")
+public class AuditBundleResource {
+
+    @Resource(lookup = Datasources.QUAESTOR)
+    DataSource quaestor;
+
+    @Inject
+    AuditSealing sealing;
+
+    @Inject
+    AuditLog log;
+
+    @Inject
+    CallerContext callers;
+
+    @GET
+    @Produces("application/zip")
+    @RolesAllowed({Role.Names.AUDITOR, Role.Names.ADMIN})
+    @Operation(summary = "Export the trail up to its latest signed checkpoint as a ZIP bundle for offline verification")
+    public Response bundle(@Context HttpServletRequest http) {
+        CheckpointSigner signer = sealing.signer().orElseThrow(() ->
+                new StateConflictException("No audit signing key is configured, so there is nothing to export."));
+        Caller caller = callers.require();
+        log.appendTrailRead(caller, Origins.truncate(http.getRemoteAddr()), "audit.bundle-exported", Map.of());
+        StreamingOutput body = out -> {
+            try (Connection c = quaestor.getConnection()) {
+                c.setAutoCommit(false);
+                BundleWriter.write(c, signer.publicKeyBase64(), out);
+                c.commit();
+            } catch (SQLException e) {
+                throw new IOException("the audit trail could not be read", e);
+            }
+        };
+        return Response.ok(body, "application/zip")
+                .header("Content-Disposition", "attachment; filename=\"quaestor-audit-bundle.zip\"")
+                .build();
+    }
+}
