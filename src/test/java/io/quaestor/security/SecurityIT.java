@@ -132,6 +132,15 @@ class SecurityIT {
 
         String tokenId = listed.array().getJsonObject(0).getString("id");
         String adminId = api.get("api/me", admin).json().getString("id");
+        Api.Reply search = api.get("api/audit/events?action=token.issued&resourceId=" + tokenId, admin);
+        assertEquals(200, search.status(), search.body());
+        assertEquals(1, search.json().getJsonArray("events").size(), "the auditor finds the token's issuance");
+        assertEquals(adminId, search.json().getJsonArray("events").getJsonObject(0).getString("actor"));
+        Api.Reply page = api.get("api/audit/events?limit=1", admin);
+        assertEquals(1, page.json().getJsonArray("events").size());
+        assertTrue(page.json().containsKey("nextAfterSeq"), "more than one event: a next page");
+        assertEquals(422, api.get("api/audit/events?limit=0", admin).status());
+        assertEquals("from", api.get("api/audit/events?from=yesterday", admin).json().getString("field"));
         assertEquals(1, countRows("SELECT count(*) FROM audit_event WHERE action = 'token.issued' AND resource_id = '" + tokenId
                 + "' AND actor = '" + adminId + "' AND actor_role = 'ADMIN' AND authentication_method = 'PASSWORD_SESSION'"
                 + " AND request_id IS NOT NULL AND origin LIKE '%/24'"), "issuing the token is in the audit trail");
