@@ -11,7 +11,6 @@ import io.quaestor.platform.persistence.DatabaseMigrations;
 import io.quaestor.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -146,7 +145,7 @@ class TrailVerifierTest {
         java.nio.file.Path bundle = java.nio.file.Files.createTempFile(java.nio.file.Path.of("target"), db, ".zip");
         java.nio.file.Path key = java.nio.file.Files.createTempFile(java.nio.file.Path.of("target"), db, ".key");
         java.nio.file.Files.writeString(key, publicKey);
-        try (Connection c = login(db, EmbeddedDatabase.QUAESTOR_RUNTIME, TestDatabase.CREDENTIALS.quaestorRuntime()).getConnection();
+        try (Connection c = TestDatabase.login(db, EmbeddedDatabase.QUAESTOR_RUNTIME, TestDatabase.CREDENTIALS.quaestorRuntime()).getConnection();
              java.io.OutputStream out = java.nio.file.Files.newOutputStream(bundle)) {
             io.quaestor.audit.control.BundleWriter.write(c, "not-the-key-the-auditor-uses", out);
         }
@@ -163,11 +162,11 @@ class TrailVerifierTest {
         try (Connection c = TestDatabase.superuser("postgres"); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + db + " OWNER " + EmbeddedDatabase.QUAESTOR_OWNER);
         }
-        DatabaseMigrations.flyway(login(db, EmbeddedDatabase.QUAESTOR_OWNER, TestDatabase.CREDENTIALS.quaestorOwner()),
+        DatabaseMigrations.flyway(TestDatabase.login(db, EmbeddedDatabase.QUAESTOR_OWNER, TestDatabase.CREDENTIALS.quaestorOwner()),
                 EmbeddedDatabase.QUAESTOR_RUNTIME).migrate();
         Instant now = Instant.now();
         for (int batch = 0; batch < 3; batch++) {
-            try (Connection c = login(db, EmbeddedDatabase.QUAESTOR_RUNTIME, TestDatabase.CREDENTIALS.quaestorRuntime()).getConnection()) {
+            try (Connection c = TestDatabase.login(db, EmbeddedDatabase.QUAESTOR_RUNTIME, TestDatabase.CREDENTIALS.quaestorRuntime()).getConnection()) {
                 c.setAutoCommit(false);
                 List<AuditEvent> events = new ArrayList<>();
                 for (int i = 0; i < 10; i++) {
@@ -189,7 +188,7 @@ class TrailVerifierTest {
     }
 
     private static TrailVerifier.Report verify(String db) throws Exception {
-        try (Connection c = login(db, EmbeddedDatabase.QUAESTOR_RUNTIME, TestDatabase.CREDENTIALS.quaestorRuntime()).getConnection()) {
+        try (Connection c = TestDatabase.login(db, EmbeddedDatabase.QUAESTOR_RUNTIME, TestDatabase.CREDENTIALS.quaestorRuntime()).getConnection()) {
             return TrailVerifier.verify(c, publicKey);
         }
     }
@@ -198,13 +197,6 @@ class TrailVerifierTest {
         return TestDatabase.superuser(db);
     }
 
-    private static PGSimpleDataSource login(String db, String role, String password) {
-        PGSimpleDataSource source = new PGSimpleDataSource();
-        source.setURL(TestDatabase.get().jdbcUrl(db));
-        source.setUser(role);
-        source.setPassword(password);
-        return source;
-    }
 
     private static AuditEvent event(String action) {
         return new AuditEvent(UUID.randomUUID(), Instant.now(), "6f1c1a8e-55d5-4d5e-9a4e-0c1b2c3d4e5f", "OPERATOR",

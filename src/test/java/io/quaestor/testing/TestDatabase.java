@@ -64,7 +64,8 @@ public final class TestDatabase {
         return login(EmbeddedDatabase.QUAESTOR_DB, EmbeddedDatabase.QUAESTOR_RUNTIME, CREDENTIALS.quaestorRuntime());
     }
 
-    private static PGSimpleDataSource login(String database, String role, String password) {
+    /** Any database of the test server as any role. */
+    public static PGSimpleDataSource login(String database, String role, String password) {
         PGSimpleDataSource source = new PGSimpleDataSource();
         source.setURL(get().jdbcUrl(database));
         source.setUser(role);

@@ -6,7 +6,6 @@ import io.quaestor.audit.control.BundleWriter;
 import io.quaestor.audit.control.CheckpointSigner;
 import io.quaestor.audit.control.Origins;
 import io.quaestor.platform.persistence.Datasources;
-import io.quaestor.platform.problem.StateConflictException;
 import io.quaestor.security.control.Caller;
 import io.quaestor.security.control.CallerContext;
 import io.quaestor.security.entity.Role;
@@ -51,8 +50,7 @@ public class AuditBundleResource {
     @RolesAllowed({Role.Names.AUDITOR, Role.Names.ADMIN})
     @Operation(summary = "Export the trail up to its latest signed checkpoint as a ZIP bundle for offline verification")
     public Response bundle(@Context HttpServletRequest http) {
-        CheckpointSigner signer = sealing.signer().orElseThrow(() ->
-                new StateConflictException("No audit signing key is configured, so there is nothing to export."));
+        CheckpointSigner signer = sealing.requireSigner();
         Caller caller = callers.require();
         log.appendTrailRead(caller, Origins.truncate(http.getRemoteAddr()), "audit.bundle-exported", Map.of());
         StreamingOutput body = out -> {

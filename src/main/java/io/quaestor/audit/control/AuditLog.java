@@ -34,7 +34,7 @@ public class AuditLog {
     @Transactional(Transactional.TxType.REQUIRED)
     public long appendTrailRead(Caller caller, String origin, String action, Map<String, String> details) {
         return append(new AuditEvent(UUID.randomUUID(), clock.instant(), caller.userId().toString(),
-                String.join(",", caller.roles().stream().map(Enum::name).sorted().toList()), caller.method().name(), false,
+                caller.roleList(), caller.method().name(), false,
                 action, "audit-trail", null, null, null, null, null, null, "success", origin,
                 RequestIds.current().orElse(null), details));
     }

@@ -1,6 +1,7 @@
 package io.quaestor.audit.control;
 
 import io.quaestor.platform.logging.StructuredLog;
+import io.quaestor.platform.problem.StateConflictException;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -85,6 +86,12 @@ public class AuditSealing {
 
     public Optional<CheckpointSigner> signer() {
         return Optional.ofNullable(signer);
+    }
+
+    /** The signer, for work that is meaningless without one (verification, bundles): 409 when none is configured. */
+    public CheckpointSigner requireSigner() {
+        return signer().orElseThrow(() -> new StateConflictException(
+                "No audit signing key is configured (quaestor.audit.signing-key), so the trail is not sealed."));
     }
 
     private void sealQuietly() {

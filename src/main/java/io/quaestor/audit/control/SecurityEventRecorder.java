@@ -38,7 +38,7 @@ public class SecurityEventRecorder {
         }
         log.append(new AuditEvent(UUID.randomUUID(), event.occurredAt(),
                 event.actorId() == null ? "anonymous" : event.actorId().toString(),
-                caller == null ? null : String.join(",", caller.roles().stream().map(Enum::name).sorted().toList()),
+                caller == null ? null : caller.roleList(),
                 caller == null ? null : caller.method().name(), false, event.action(), event.targetType(),
                 event.targetId() == null ? null : event.targetId().toString(), null, null, null, null, null,
                 event.outcome(), origin, RequestIds.current().orElse(null), event.details()));

@@ -1,7 +1,6 @@
 package io.quaestor.audit.control;
 
 import io.quaestor.platform.persistence.Datasources;
-import io.quaestor.platform.problem.StateConflictException;
 import io.quaestor.security.control.Caller;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,8 +28,7 @@ public class TrailVerification {
 
     @Transactional
     public TrailVerifier.Report verify(Caller caller, String origin) {
-        CheckpointSigner signer = sealing.signer().orElseThrow(() ->
-                new StateConflictException("No audit signing key is configured, so there is nothing to verify against."));
+        CheckpointSigner signer = sealing.requireSigner();
         TrailVerifier.Report report;
         try (Connection c = quaestor.getConnection()) {
             report = TrailVerifier.verify(c, signer.publicKeyBase64());

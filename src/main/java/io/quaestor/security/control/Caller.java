@@ -24,6 +24,11 @@ public record Caller(UUID userId, String username, Set<Role> roles, Authenticati
         roles = Set.copyOf(roles);
     }
 
+    /** The roles as the audit trail records them: sorted names, comma-separated. */
+    public String roleList() {
+        return String.join(",", roles.stream().map(Enum::name).sorted().toList());
+    }
+
     public boolean hasAnyRole(Set<String> names) {
         return roles.stream().anyMatch(role -> names.contains(role.name()));
     }

@@ -99,8 +99,8 @@ public class CredentialVerifier {
                 UUID tokenId = rs.getObject(1, UUID.class);
                 Set<Role> effective = ApiToken.effectiveRoles(roles(rs.getArray(8)), roles(rs.getArray(9)));
                 Instant lastUsed = rs.getObject(4) == null ? null : instant(rs, 4);
-                if (lastUsed == null || lastUsed.isBefore(now.minus(ApiToken.LAST_USE_RESOLUTION))) {
-                    bookkeeping(c, RECORD_TOKEN_USE, tokenId, now, ApiToken.LAST_USE_RESOLUTION);
+                if (lastUsed == null || lastUsed.isBefore(now.minus(BOOKKEEPING_RESOLUTION))) {
+                    bookkeeping(c, RECORD_TOKEN_USE, tokenId, now, BOOKKEEPING_RESOLUTION);
                 }
                 return new TokenCheck(Optional.of(new Caller(rs.getObject(5, UUID.class), rs.getString(6), effective,
                         Caller.AuthenticationMethod.BEARER_TOKEN, tokenId, false)), null);

@@ -13,7 +13,6 @@ import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -38,9 +37,6 @@ public class ApiToken {
     public static final String ALL = "ApiToken.all";
     public static final String BY_OWNER = "ApiToken.byOwner";
     public static final String REVOKE_ALL_OF_OWNER = "ApiToken.revokeAllOfOwner";
-
-    /** The credential check refreshes {@code last_used_at} at most this often, so reads do not each cost a write. */
-    public static final Duration LAST_USE_RESOLUTION = Duration.ofMinutes(1);
 
     @Id
     private UUID id;
