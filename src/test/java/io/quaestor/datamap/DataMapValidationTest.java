@@ -121,7 +121,7 @@ class DataMapValidationTest {
                 {
                   "version": "other-1",
                   "stores": [ { "name": "eu", "datasource": "default", "region": "eu" } ],
-                  "subject": { "store": "eu", "table": "customers", "key": "customer_no",
+                  "subject": { "store": "eu", "table": "customers", "key": "customer_no", "tenant": "customer_no",
                     "identifiers": [ { "kind": "email", "table": "customers", "column": "mail", "match": "case-insensitive" } ] },
                   "tables": [
                     { "store": "eu", "name": "customers", "category": "account", "purpose": "Account", "legalBasis": "contract",

@@ -132,7 +132,7 @@ class SubjectRowsTest {
         }
         DataMap hops = DataMapValidator.validate(DataMapReader.read(new StringReader("""
                 {"version":"hop-1","stores":[{"name":"s","datasource":"default","region":"eu"}],
-                 "subject":{"store":"s","table":"customers","key":"customer_no",
+                 "subject":{"store":"s","table":"customers","key":"customer_no","tenant":"customer_no",
                    "identifiers":[{"kind":"email","table":"customers","column":"mail","match":"case-insensitive"}]},
                  "tables":[
                   {"store":"s","name":"customers","category":"account","purpose":"p","legalBasis":"contract","source":"s",

@@ -2,6 +2,7 @@ package io.quaestor.audit.boundary;
 
 import io.quaestor.audit.control.AuditQuery;
 import io.quaestor.audit.control.Origins;
+import io.quaestor.platform.http.Params;
 import io.quaestor.platform.problem.InvalidInputException;
 import io.quaestor.security.control.CallerContext;
 import io.quaestor.security.entity.Role;
@@ -17,8 +18,6 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Set;
 
 /** The trail for auditors: filters, and pages in sequence order (pass nextAfterSeq as afterSeq). */
@@ -47,35 +46,9 @@ public class AuditEventsResource {
         if (outcome != null && !OUTCOMES.contains(outcome)) {
             throw new InvalidInputException("outcome", "outcome must be success, denied or error.");
         }
-        AuditQuery.Filter filter = new AuditQuery.Filter(instant("from", from), instant("to", to), actor, tenant, resourceType,
-                resourceId, action, justificationCode, outcome, number("afterSeq", afterSeq, -1, -1, Long.MAX_VALUE),
-                (int) number("limit", limit, 100, 1, 1000));
+        AuditQuery.Filter filter = new AuditQuery.Filter(Params.instant("from", from), Params.instant("to", to), actor, tenant, resourceType,
+                resourceId, action, justificationCode, outcome, Params.number("afterSeq", afterSeq, -1, -1, Long.MAX_VALUE),
+                (int) Params.number("limit", limit, 100, 1, 1000));
         return query.search(filter, callers.require(), Origins.truncate(http.getRemoteAddr()));
-    }
-
-    private static Instant instant(String name, String raw) {
-        if (raw == null) {
-            return null;
-        }
-        try {
-            return Instant.parse(raw);
-        } catch (DateTimeParseException e) {
-            throw new InvalidInputException(name, name + " must be an ISO-8601 instant such as 2026-11-24T12:00:00Z.");
-        }
-    }
-
-    private static long number(String name, String raw, long fallback, long min, long max) {
-        if (raw == null) {
-            return fallback;
-        }
-        try {
-            long value = Long.parseLong(raw.trim());
-            if (value < min || value > max) {
-                throw new InvalidInputException(name, name + " must be from " + min + " to " + max + ".");
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new InvalidInputException(name, name + " must be a whole number.");
-        }
     }
 }

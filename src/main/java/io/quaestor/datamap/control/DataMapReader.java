@@ -76,9 +76,9 @@ public final class DataMapReader {
         if (e == null) {
             return null;
         }
-        Fields f = object(e.json, e.path, Set.of("store", "table", "key", "identifiers"));
+        Fields f = object(e.json, e.path, Set.of("store", "table", "key", "tenant", "identifiers"));
         return f == null ? null : new DataMap.Subject(f.identifier("store"), f.identifier("table"), f.identifier("key"),
-                f.list("identifiers", true, this::identifier));
+                f.identifier("tenant"), f.list("identifiers", true, this::identifier));
     }
 
     private DataMap.Identifier identifier(Element e) {

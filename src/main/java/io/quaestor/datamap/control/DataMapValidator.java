@@ -243,6 +243,9 @@ public final class DataMapValidator {
         if (!tables.getOrDefault(subject.table(), Map.of()).containsKey(subject.key())) {
             problem("(document).subject.key", "column '" + subject.table() + "." + subject.key() + "' does not exist");
         }
+        if (!tables.getOrDefault(subject.table(), Map.of()).containsKey(subject.tenant())) {
+            problem("(document).subject.tenant", "column '" + subject.table() + "." + subject.tenant() + "' does not exist");
+        }
         for (int i = 0; i < subject.identifiers().size(); i++) {
             DataMap.Identifier identifier = subject.identifiers().get(i);
             String at = "(document).subject.identifiers[" + i + "]";

@@ -44,6 +44,18 @@ public final class SubjectQueries {
                 + belongs(table, "t0", "ANY(?)", 1);
     }
 
+    /** Each subject's key and tenant, for the subjects bound as one array parameter. */
+    public String tenants() {
+        DataMap.Subject subject = map.subject();
+        return "SELECT " + q(subject.key()) + ", " + q(subject.tenant()) + " FROM " + q(subject.table()) + " WHERE "
+                + q(subject.key()) + " = ANY(?)";
+    }
+
+    /** As {@link #rows}, at most as many rows as a second parameter says (an operator's bounded look). */
+    public String limitedRows(DataMap.MappedTable table) {
+        return rows(table) + " LIMIT ?";
+    }
+
     /** The tables of the subjects' store whose rows can belong to a subject, in map order. */
     public List<DataMap.MappedTable> subjectTables() {
         return map.tables().stream().filter(t -> t.link() != null && t.store().equals(map.subject().store())).toList();

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Finds a subject and streams every row that belongs to them, table by table, from the map. Rows
@@ -55,8 +56,34 @@ public final class SubjectRows {
         return keys;
     }
 
+    /** The tenant of each subject key, as text (keys of subjects that do not exist are absent). */
+    public Map<Object, String> tenantsOf(List<Object> subjectKeys) throws SQLException {
+        Map<Object, String> tenants = new LinkedHashMap<>();
+        if (subjectKeys.isEmpty()) {
+            return tenants;
+        }
+        try (Connection c = store.getConnection(); PreparedStatement s = c.prepareStatement(queries.tenants())) {
+            s.setArray(1, c.createArrayOf(keyArrayType(c), subjectKeys.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    tenants.put(rs.getObject(1), rs.getString(2));
+                }
+            }
+        }
+        return tenants;
+    }
+
     /** Streams every mapped row of these subjects to the sink; returns the count per table. */
     public Map<String, Long> stream(List<Object> subjectKeys, RowSink sink) throws Exception {
+        return stream(subjectKeys, table -> true, 0, sink);
+    }
+
+    /**
+     * Streams the rows of the tables the filter admits, at most {@code limitPerTable} rows each
+     * (0: all); returns the count per table streamed.
+     */
+    public Map<String, Long> stream(List<Object> subjectKeys, Predicate<DataMap.MappedTable> tables, int limitPerTable,
+                                    RowSink sink) throws Exception {
         Map<String, Long> counts = new LinkedHashMap<>();
         if (subjectKeys.isEmpty()) {
             return counts;
@@ -67,7 +94,9 @@ public final class SubjectRows {
             try {
                 Array keys = c.createArrayOf(keyArrayType(c), subjectKeys.toArray());
                 for (DataMap.MappedTable table : queries.subjectTables()) {
-                    counts.put(table.name(), streamTable(c, table, keys, sink));
+                    if (tables.test(table)) {
+                        counts.put(table.name(), streamTable(c, table, keys, limitPerTable, sink));
+                    }
                 }
                 c.commit();
             } catch (Exception e) {
@@ -80,12 +109,15 @@ public final class SubjectRows {
         return counts;
     }
 
-    private long streamTable(Connection c, DataMap.MappedTable table, Array keys, RowSink sink) throws Exception {
+    private long streamTable(Connection c, DataMap.MappedTable table, Array keys, int limit, RowSink sink) throws Exception {
         long rows = 0;
         int width = (int) table.columns().stream().filter(DataMap.MappedColumn::export).count();
-        try (PreparedStatement s = c.prepareStatement(queries.rows(table))) {
+        try (PreparedStatement s = c.prepareStatement(limit > 0 ? queries.limitedRows(table) : queries.rows(table))) {
             s.setFetchSize(FETCH_SIZE);
             s.setArray(1, keys);
+            if (limit > 0) {
+                s.setInt(2, limit);
+            }
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     Object[] values = new Object[width];

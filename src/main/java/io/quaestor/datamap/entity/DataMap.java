@@ -16,7 +16,8 @@ public record DataMap(String version, String description, List<Store> stores, Su
     public record Store(String name, String datasource, String region) {
     }
 
-    public record Subject(String store, String table, String key, List<Identifier> identifiers) {
+    /** {@code tenant} is the column of the subject's table naming the customer (tenant) the subject belongs to. */
+    public record Subject(String store, String table, String key, String tenant, List<Identifier> identifiers) {
         public Subject {
             identifiers = List.copyOf(identifiers);
         }

@@ -38,15 +38,16 @@ public class ConstraintViolationMapper implements ExceptionMapper<ConstraintViol
             if (node.getKind() == ElementKind.PARAMETER) {
                 parameter = node.getName();
             } else if (node.getKind() == ElementKind.PROPERTY || node.getKind() == ElementKind.CONTAINER_ELEMENT) {
+                // Hibernate Validator puts a list element's index on the node after the list: events[3].occurredAt
+                if (node.isInIterable() && node.getIndex() != null) {
+                    name.append('[').append(node.getIndex()).append(']');
+                }
                 boolean named = node.getName() != null && !node.getName().startsWith("<");
                 if (named) {
                     if (!name.isEmpty()) {
                         name.append('.');
                     }
                     name.append(node.getName());
-                }
-                if (node.getIndex() != null) {
-                    name.append('[').append(node.getIndex()).append(']');
                 }
             }
         }

@@ -1,6 +1,6 @@
 package io.quaestor.security.boundary;
 
-import io.quaestor.platform.problem.InvalidInputException;
+import io.quaestor.platform.http.Params;
 import io.quaestor.security.control.ApiTokens;
 import io.quaestor.security.control.CallerContext;
 import io.quaestor.security.entity.Role;
@@ -72,17 +72,8 @@ public class TokensResource {
     @Operation(summary = "List API tokens (metadata only), optionally of one owner")
     public List<SecurityViews.TokenView> list(@QueryParam("ownerId") String ownerId) {
         Instant now = clock.instant();
-        return tokens.list(Optional.ofNullable(ownerId).map(TokensResource::ownerId)).stream()
+        return tokens.list(Optional.ofNullable(ownerId).map(raw -> Params.uuid("ownerId", raw))).stream()
                 .map(t -> SecurityViews.of(t, now)).toList();
-    }
-
-    /** Parsed here rather than by JAX-RS, whose answer to a malformed query parameter is a bare 404. */
-    private static UUID ownerId(String value) {
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("ownerId", "ownerId must be a staff user's id (a UUID).");
-        }
     }
 
     @POST
