@@ -1,0 +1,197 @@
+package io.quaestor.access.control;
+
+import io.quaestor.access.entity.AccessGrant;
+import io.quaestor.access.entity.GrantStatus;
+import io.quaestor.datamap.control.SubjectFinder;
+import io.quaestor.datamap.control.SubjectRows;
+import io.quaestor.datamap.entity.DataMap;
+import io.quaestor.datamap.entity.SubjectIdentifier;
+import io.quaestor.platform.problem.AccessDeniedException;
+import io.quaestor.platform.problem.InvalidInputException;
+import io.quaestor.security.control.Caller;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * The only way an operator sees customer data. A look is checked against the operator's grant
+ * (active, theirs, in scope) and their standing; refused looks are recorded and return nothing.
+ * An allowed look reads the rows, then, in one transaction, checks the grant again under a lock
+ * and appends the audit event; the rows are handed back only after that transaction commits, so
+ * data never leaves without its record (fail closed).
+ */
+@ApplicationScoped
+public class AccessGate {
+
+    /** One event per subject seen; an organization-wide look is bounded so its record stays readable. */
+    static final int MAX_SUBJECTS = 100;
+
+    /** What the operator asks to see. {@code categories} empty means all the grant covers. */
+    public record Lookup(UUID grantId, SubjectIdentifier identifier, Set<String> categories, int limitPerTable) {
+    }
+
+    public record Column(String name, String label) {
+    }
+
+    public record TableRows(String table, String category, List<Column> columns, List<List<Object>> rows, boolean truncated) {
+    }
+
+    public record Subject(String accountId, String pseudonym) {
+    }
+
+    public record Result(UUID grantId, List<Subject> subjects, List<TableRows> tables, List<Long> auditSeqs) {
+    }
+
+    @PersistenceContext(unitName = "quaestor")
+    EntityManager em;
+
+    @Inject
+    SubjectFinder finder;
+
+    @Inject
+    AccessGrants grants;
+
+    @Inject
+    AccessAudit audit;
+
+    @Inject
+    AccessGate self;
+
+    @Inject
+    Clock clock;
+
+    public Result lookup(Lookup lookup, Caller caller) {
+        AccessGrant grant = em.find(AccessGrant.class, lookup.grantId());
+        if (grant == null || !grant.getRequesterId().equals(caller.userId())) {
+            throw deny(caller, null, lookup, "no-such-grant", "You hold no grant with this id.");
+        }
+        Set<String> categories = lookup.categories().isEmpty() ? grant.getCategories() : lookup.categories();
+        checkGrant(grant, categories, lookup, caller);
+        grants.requireStanding(caller, "customer-data.read", grant);
+        SubjectRows rows = finder.rows();
+        List<Object> keys;
+        Map<Object, String> tenants;
+        try {
+            keys = rows.resolve(lookup.identifier());
+            tenants = rows.tenantsOf(keys);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("the subject could not be resolved", e);
+        }
+        if (keys.size() > MAX_SUBJECTS) {
+            throw new InvalidInputException("value", "This identifier matches more than " + MAX_SUBJECTS
+                    + " accounts; look them up one account at a time.");
+        }
+        checkSubjects(grant, keys, tenants, lookup, caller);
+        List<TableRows> tables = read(rows, keys, categories, lookup.limitPerTable());
+        List<Long> seqs = self.release(grant.getId(), keys, tables, categories, caller);
+        List<Subject> subjects = keys.stream()
+                .map(k -> new Subject(k.toString(), audit.accountPseudonym(grant.getTenant(), k.toString()))).toList();
+        return new Result(grant.getId(), subjects, tables, seqs);
+    }
+
+    /** Re-checks the grant under a lock and writes the read's events; nothing is returned unless this commits. */
+    @Transactional
+    public List<Long> release(UUID grantId, List<Object> keys, List<TableRows> tables, Set<String> categories, Caller caller) {
+        AccessGrant grant = em.find(AccessGrant.class, grantId, LockModeType.PESSIMISTIC_READ);
+        if (grant.statusAt(clock.instant()) != GrantStatus.ACTIVE) {
+            throw new AccessDeniedException("grant-not-active", "The grant ended while the data was being read.");
+        }
+        Map<String, String> details = new TreeMap<>();
+        details.put("categories", String.join(",", new TreeSet<>(categories)));
+        tables.forEach(t -> details.put("rows." + t.table(), Integer.toString(t.rows().size())));
+        List<Long> seqs = new ArrayList<>();
+        if (keys.isEmpty()) {
+            details.put("subjects", "0");
+            seqs.add(audit.read(caller, grant, null, details));
+        }
+        for (Object key : keys) {
+            seqs.add(audit.read(caller, grant, key.toString(), details));
+        }
+        return seqs;
+    }
+
+    private void checkGrant(AccessGrant grant, Set<String> categories, Lookup lookup, Caller caller) {
+        GrantStatus status = grant.statusAt(clock.instant());
+        if (status != GrantStatus.ACTIVE) {
+            throw deny(caller, grant, lookup, "grant-" + status.name().toLowerCase(java.util.Locale.ROOT),
+                    switch (status) {
+                        case PENDING -> "The grant is waiting for approval.";
+                        case EXPIRED -> "The grant expired at " + grant.getExpiresAt() + ".";
+                        case LAPSED -> "The grant request lapsed unanswered.";
+                        case REJECTED -> "The grant was rejected.";
+                        default -> "The grant was revoked.";
+                    });
+        }
+        Set<String> outside = new TreeSet<>(categories);
+        outside.removeAll(grant.getCategories());
+        if (!outside.isEmpty()) {
+            throw deny(caller, grant, lookup, "category-out-of-scope",
+                    "The grant does not cover the categories " + String.join(", ", outside) + ".");
+        }
+    }
+
+    private void checkSubjects(AccessGrant grant, List<Object> keys, Map<Object, String> tenants, Lookup lookup, Caller caller) {
+        boolean otherTenant = keys.stream().anyMatch(k -> !grant.getTenant().equals(tenants.get(k)));
+        boolean otherAccount = grant.getAccountId() != null
+                && keys.stream().anyMatch(k -> !grant.getAccountId().equalsIgnoreCase(k.toString()));
+        if (otherTenant || otherAccount) {
+            throw deny(caller, grant, lookup, otherTenant ? "tenant-out-of-scope" : "account-out-of-scope",
+                    "This subject is outside the grant's scope.");
+        }
+    }
+
+    private List<TableRows> read(SubjectRows rows, List<Object> keys, Set<String> categories, int limit) {
+        Map<String, TableRows> tables = new LinkedHashMap<>();
+        try {
+            rows.stream(keys, t -> categories.contains(t.category()), limit + 1, (table, values) -> {
+                TableRows target = tables.computeIfAbsent(table.name(), n -> new TableRows(n, table.category(),
+                        columns(table), new ArrayList<>(), false));
+                target.rows().add(cells(values));
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException("the subject's rows could not be read", e);
+        }
+        return tables.values().stream().map(t -> t.rows().size() > limit
+                ? new TableRows(t.table(), t.category(), t.columns(), t.rows().subList(0, limit), true) : t).toList();
+    }
+
+    private AccessDeniedException deny(Caller caller, AccessGrant grant, Lookup lookup, String reason, String detail) {
+        Map<String, String> details = new TreeMap<>();
+        details.put("identifierKind", lookup.identifier().kind());
+        if (!lookup.categories().isEmpty()) {
+            details.put("categories", String.join(",", new TreeSet<>(lookup.categories())));
+        }
+        audit.denied(caller, "customer-data.read", "subject", null, grant, reason, details);
+        return new AccessDeniedException(reason, detail);
+    }
+
+    private static List<Column> columns(DataMap.MappedTable table) {
+        return table.columns().stream().filter(DataMap.MappedColumn::export).map(c -> new Column(c.name(), c.label())).toList();
+    }
+
+    /** JSON-friendly cells: numbers and booleans as they are, instants in UTC, everything else as text. */
+    private static List<Object> cells(Object[] values) {
+        List<Object> cells = new ArrayList<>(values.length);
+        for (Object v : values) {
+            cells.add(v == null || v instanceof Number || v instanceof Boolean ? v
+                    : v instanceof Timestamp t ? t.toInstant().toString()
+                    : v instanceof OffsetDateTime o ? o.toInstant().toString() : v.toString());
+        }
+        return cells;
+    }
+}

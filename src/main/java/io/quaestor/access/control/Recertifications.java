@@ -1,0 +1,107 @@
+package io.quaestor.access.control;
+
+import io.quaestor.access.entity.AccessCertification;
+import io.quaestor.platform.persistence.Datasources;
+import io.quaestor.platform.problem.AccessDeniedException;
+import io.quaestor.platform.problem.NotFoundException;
+import io.quaestor.security.control.Caller;
+import io.quaestor.security.control.SecurityEvents;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Access reviews: an operator's standing permission to hold grants is good for one interval after
+ * the role was given or last recertified by someone else; after that it lapses (the gate refuses
+ * every request and every read) until a privacy officer or administrator recertifies it.
+ */
+@ApplicationScoped
+public class Recertifications {
+
+    private static final String STANDINGS = """
+            SELECT u.id, u.username, r.granted_at,
+                   (SELECT max(c.certified_at) FROM access_certification c WHERE c.user_id = u.id)
+            FROM staff_user u JOIN staff_user_role r ON r.user_id = u.id AND r.role = 'OPERATOR'
+            WHERE u.active AND (CAST(? AS uuid) IS NULL OR u.id = CAST(? AS uuid))
+            ORDER BY u.username""";
+
+    /** One operator's standing: certified since, due at, and whether it has lapsed at the time asked. */
+    public record Standing(UUID userId, String username, Instant certifiedSince, Instant dueAt, boolean lapsed) {
+    }
+
+    @Resource(lookup = Datasources.QUAESTOR)
+    DataSource quaestor;
+
+    @PersistenceContext(unitName = "quaestor")
+    EntityManager em;
+
+    @Inject
+    AccessPolicy policy;
+
+    @Inject
+    SecurityEvents events;
+
+    @Inject
+    Clock clock;
+
+    public List<Standing> all() {
+        return read(null);
+    }
+
+    /** Empty when the user is not an active operator. */
+    public Optional<Standing> of(UUID operator) {
+        return read(operator).stream().findFirst();
+    }
+
+    @Transactional
+    public Standing recertify(UUID operator, String note, Caller by) {
+        if (operator.equals(by.userId())) {
+            throw new AccessDeniedException("self-recertification", "Nobody recertifies their own access.");
+        }
+        if (of(operator).isEmpty()) {
+            throw new NotFoundException("No active operator has this id.");
+        }
+        em.persist(new AccessCertification(operator, by.userId(), note, clock.instant()));
+        em.flush();
+        events.publish("access.operator-recertified", by.userId(), "staff-user", operator, "success", Map.of());
+        return of(operator).orElseThrow();
+    }
+
+    private List<Standing> read(UUID only) {
+        Instant now = clock.instant();
+        List<Standing> standings = new ArrayList<>();
+        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(STANDINGS)) {
+            s.setObject(1, only);
+            s.setObject(2, only);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    Instant granted = rs.getTimestamp(3).toInstant();
+                    Timestamp certified = rs.getTimestamp(4);
+                    Instant since = certified != null && certified.toInstant().isAfter(granted) ? certified.toInstant() : granted;
+                    Instant due = since.plus(policy.recertificationInterval());
+                    standings.add(new Standing(rs.getObject(1, UUID.class), rs.getString(2), since, due, !now.isBefore(due)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("operator standings could not be read", e);
+        }
+        return standings;
+    }
+}

@@ -1,0 +1,2 @@
+/** Access grants and operator recertifications. */
+package io.quaestor.access.entity;
