@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,6 +78,28 @@ public class TrailProofs {
             List<String> path = hex(MerkleTree.consistencyProof(leaves, (int) from, (int) to));
             log.appendTrailRead(caller, origin, "audit.proof-read", Map.of("kind", "consistency", "from", Long.toString(from), "to", Long.toString(to)));
             return new ConsistencyProof(path, first, second);
+        } catch (SQLException e) {
+            throw new IllegalStateException("the audit trail could not be read", e);
+        }
+    }
+
+    /** Proofs of several events against the latest checkpoint; events not yet sealed into it have none. */
+    public record Proofs(SignedCheckpoint checkpoint, Map<Long, List<String>> paths) {
+    }
+
+    /** For callers that audit the read themselves (the access-transparency feed). */
+    public Proofs inclusionProofs(Collection<Long> seqs) {
+        try (Connection c = quaestor.getConnection()) {
+            Optional<SignedCheckpoint> latest = checkpoint(c, null);
+            if (latest.isEmpty()) {
+                return new Proofs(null, Map.of());
+            }
+            long size = latest.get().treeSize();
+            List<byte[]> leaves = seqs.stream().anyMatch(seq -> seq < size) ? leaves(c, size) : List.of();
+            Map<Long, List<String>> paths = new java.util.TreeMap<>();
+            seqs.stream().filter(seq -> seq < size)
+                    .forEach(seq -> paths.put(seq, hex(MerkleTree.inclusionProof(leaves, seq.intValue(), leaves.size()))));
+            return new Proofs(latest.get(), paths);
         } catch (SQLException e) {
             throw new IllegalStateException("the audit trail could not be read", e);
         }
