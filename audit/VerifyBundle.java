@@ -27,12 +27,16 @@ import java.util.zip.ZipFile;
  * <pre>java audit/VerifyBundle.java bundle.zip [public-key-file]</pre>
  *
  * It recomputes every leaf from the event records, the RFC 9162 Merkle root at every checkpoint,
- * and checks every checkpoint's Ed25519 signature. Exit code 0: intact. 1: tampered, with the
+ * and checks every checkpoint's Ed25519 signature. An event past online retention appears as
+ * {"payloadArchived":true,"seq":N}: its record is in the archive, so its stored leaf hash enters the
+ * tree as is, still bound by every signed root that covers it. Exit code 0: intact. 1: tampered, with the
  * first bad sequence number. 2: the bundle or key could not be read.
  */
 public final class VerifyBundle {
 
     private static final Pattern SEQ = Pattern.compile("\"seq\":(\\d+)");
+    private static final Pattern ARCHIVED = Pattern.compile("^\\{\"payloadArchived\":true,\"seq\":(\\d+)}$");
+    private static long archived;
 
     private record Checkpoint(long treeSize, byte[] root, String statement, byte[] signature) {
     }
@@ -60,7 +64,8 @@ public final class VerifyBundle {
                     .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(keyText.trim())));
             List<Checkpoint> checkpoints = checkpoints(text(bundle, "checkpoints.txt"));
             long events = verify(bundle, checkpoints, key);
-            System.out.println("INTACT: " + events + " events, " + checkpoints.size() + " signed checkpoints verified");
+            System.out.println("INTACT: " + events + " events, " + checkpoints.size() + " signed checkpoints verified"
+                    + (archived == 0 ? "" : " (" + archived + " past online retention: leaf hash only)"));
         } catch (Tampered t) {
             System.out.println("TAMPERED: first bad sequence number " + t.seq + ": " + t.getMessage());
             System.exit(1);
@@ -99,11 +104,21 @@ public final class VerifyBundle {
                 if (!seq.find() || Long.parseLong(seq.group(1)) != size) {
                     throw new Tampered(size, "event " + size + " is missing or out of order");
                 }
-                byte[] leaf = leafHash(line);
                 byte[] stored = readLine(leaves);
-                String expected = size + " " + HexFormat.of().formatHex(leaf);
-                if (stored == null || !expected.equals(new String(stored, StandardCharsets.UTF_8))) {
-                    throw new Tampered(size, "the event's record differs from its stored leaf hash");
+                byte[] leaf;
+                if (ARCHIVED.matcher(new String(line, StandardCharsets.UTF_8)).matches()) {
+                    String entry = stored == null ? "" : new String(stored, StandardCharsets.UTF_8);
+                    if (!entry.startsWith(size + " ")) {
+                        throw new Tampered(size, "the archived event's leaf hash is missing");
+                    }
+                    leaf = HexFormat.of().parseHex(entry.substring(entry.indexOf(' ') + 1));
+                    archived++;
+                } else {
+                    leaf = leafHash(line);
+                    String expected = size + " " + HexFormat.of().formatHex(leaf);
+                    if (stored == null || !expected.equals(new String(stored, StandardCharsets.UTF_8))) {
+                        throw new Tampered(size, "the event's record differs from its stored leaf hash");
+                    }
                 }
                 append(edge, size, leaf);
                 size++;

@@ -56,6 +56,7 @@ public final class QuaestorLauncher {
             }
         });
         config.putIfAbsent("quaestor.audit.checkpoint-dir", settings.dataDir().resolve("checkpoints").toString());
+        config.putIfAbsent("quaestor.audit.archive-dir", settings.dataDir().resolve("audit-archive").toString());
         forwardSystemProperties(config);
 
         Path logging = settings.dataDir().resolve("logging.properties");

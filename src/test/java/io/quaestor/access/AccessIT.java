@@ -372,6 +372,16 @@ class AccessIT {
         assertField(api.get("api/access/daily-review?day=24.11.2026", auditor), 422, "day");
     }
 
+    @Test
+    void anAdministratorCanRunTheTrailsRetentionNowAndNobodyElse() throws SQLException {
+        Api.Reply run = api.post("api/audit/retention-runs", "", StaffFixtures.admin(api));
+        assertEquals(200, run.status(), run.body());
+        assertTrue(run.json().getBoolean("ran"));
+        assertFalse(run.json().containsKey("archived"), "nothing in this run's trail is 90 days old");
+        assertEquals(403, api.post("api/audit/retention-runs", "", auditor).status());
+        assertEquals(0, count("SELECT count(*) FROM audit_event WHERE payload_removed_at IS NOT NULL"));
+    }
+
     // --- helpers ---
 
     private String ingested(String id, String action, String customerEmail) {

@@ -1,6 +1,7 @@
 package io.quaestor.audit;
 
 import io.quaestor.audit.control.AuditAppender;
+import io.quaestor.audit.control.AuditArchiver;
 import io.quaestor.audit.control.CheckpointSigner;
 import io.quaestor.audit.control.MerkleTree;
 import io.quaestor.audit.control.Sealer;
@@ -132,6 +133,78 @@ class TrailVerifierTest {
         assertTrue(offline(db, 1).contains("is not signed by the key"));
     }
 
+    @Test
+    void archivingOldPayloadsKeepsEveryCheckpointAndProofVerifiable() throws Exception {
+        String db = trail(15);
+        byte[] leafOfSeven = leaf(db, 7);
+        java.nio.file.Path archive = java.nio.file.Files.createTempDirectory(java.nio.file.Path.of("target"), "archive");
+
+        AuditArchiver.Archived archived;
+        try (Connection c = runtime(db)) {
+            c.setAutoCommit(false);
+            archived = AuditArchiver.archive(c, archive, Instant.now().minus(Duration.ofDays(90))).orElseThrow();
+            c.commit();
+        }
+        assertEquals(15, archived.events());
+        assertEquals(0, archived.firstSeq());
+        assertEquals(14, archived.lastSeq());
+        try (Connection c = runtime(db); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FILTER (WHERE canonical IS NULL AND actor IS NULL), count(*) FROM audit_event")) {
+            rs.next();
+            assertEquals(15, rs.getLong(1), "the payload left the database");
+            assertEquals(30, rs.getLong(2), "every row, and so every leaf, stayed");
+        }
+        assertTrue(java.util.Arrays.equals(leafOfSeven, leaf(db, 7)), "the leaf hash is kept");
+
+        TrailVerifier.Report report = verify(db);
+        assertTrue(report.intact(), report.finding());
+        assertEquals(15, report.payloadsArchived());
+        String offline = offline(db, 0);
+        assertTrue(offline.contains("INTACT: 30 events, 3 signed checkpoints verified (15 past online retention"), offline);
+        List<byte[]> leaves = new ArrayList<>();
+        for (int seq = 0; seq < 30; seq++) {
+            leaves.add(leaf(db, seq));
+        }
+        assertTrue(MerkleTree.verifyInclusion(7, 30, leafOfSeven, MerkleTree.inclusionProof(leaves, 7, 30), MerkleTree.root(leaves, 30)));
+
+        // Each archived line is the exact record: it re-derives the leaf the database kept.
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(new java.util.zip.GZIPInputStream(
+                java.nio.file.Files.newInputStream(archive.resolve(archived.file()))), java.nio.charset.StandardCharsets.UTF_8))) {
+            List<String> records = lines.lines().toList();
+            assertEquals(15, records.size());
+            assertTrue(java.util.Arrays.equals(leafOfSeven, MerkleTree.leafHash(records.get(7).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        }
+
+        // Tampering with an archived event's leaf is still caught by the signed roots.
+        String leafOfThree = java.util.HexFormat.of().formatHex(leaf(db, 3));
+        tamper(db, "UPDATE audit_event SET leaf_hash = decode(repeat('ab', 32), 'hex') WHERE seq = 3");
+        assertFalse(verify(db).intact());
+        assertTrue(offline(db, 1).contains("TAMPERED: first bad sequence number 0:"));
+        tamper(db, "UPDATE audit_event SET leaf_hash = decode('" + leafOfThree + "', 'hex') WHERE seq = 3");
+
+        assertEquals(List.of(), AuditArchiver.purge(archive, Instant.now().minus(Duration.ofDays(365))), "not yet 12 months old");
+        assertEquals(1, AuditArchiver.purge(archive, Instant.now().minus(Duration.ofDays(100))).size());
+        assertFalse(java.nio.file.Files.exists(archive.resolve(archived.file())));
+    }
+
+    @Test
+    void onlyTheRemovalFunctionMayTouchARecordAndNeverARecentOne() throws Exception {
+        String db = trail();
+        try (Connection c = runtime(db); Statement s = c.createStatement()) {
+            java.sql.SQLException recent = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+                    () -> s.executeQuery("SELECT audit_remove_payload(now() - interval '1 hour', 100, 'audit-archive-0-1.ndjson.gz')"));
+            assertTrue(recent.getMessage().contains("at least a day"), recent.getMessage());
+            org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+                    () -> s.executeUpdate("UPDATE audit_event SET actor = NULL WHERE seq = 1"), "the runtime role has no UPDATE");
+        }
+        try (Connection c = TestDatabase.login(db, EmbeddedDatabase.QUAESTOR_OWNER, TestDatabase.CREDENTIALS.quaestorOwner()).getConnection();
+             Statement s = c.createStatement()) {
+            java.sql.SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+                    () -> s.executeUpdate("UPDATE audit_event SET outcome = 'denied' WHERE seq = 1"));
+            assertTrue(refused.getMessage().contains("append-only"), refused.getMessage());
+        }
+    }
+
     private static void assertFirstBad(String db, long seq) throws Exception {
         TrailVerifier.Report report = verify(db);
         assertFalse(report.intact(), "tampering went unnoticed");
@@ -158,6 +231,11 @@ class TrailVerifierTest {
 
     /** A fresh database with Quaestor's schema, 30 events and checkpoints at 10, 20 and 30. */
     private static String trail() throws Exception {
+        return trail(0);
+    }
+
+    /** As {@link #trail()}, the first {@code old} events having occurred 200 days ago. */
+    private static String trail(int old) throws Exception {
         String db = "trail_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
         try (Connection c = TestDatabase.superuser("postgres"); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + db + " OWNER " + EmbeddedDatabase.QUAESTOR_OWNER);
@@ -170,7 +248,8 @@ class TrailVerifierTest {
                 c.setAutoCommit(false);
                 List<AuditEvent> events = new ArrayList<>();
                 for (int i = 0; i < 10; i++) {
-                    events.add(event("action-" + (batch * 10 + i)));
+                    int index = batch * 10 + i;
+                    events.add(event("action-" + index, index < old ? now.minus(Duration.ofDays(200)) : now));
                 }
                 AuditAppender.append(c, events, now);
                 Sealer.sealOnce(c, signer, now.plusSeconds(batch), Duration.ofSeconds(60)).orElseThrow();
@@ -193,13 +272,29 @@ class TrailVerifierTest {
         }
     }
 
+    private static Connection runtime(String db) throws Exception {
+        return TestDatabase.login(db, EmbeddedDatabase.QUAESTOR_RUNTIME, TestDatabase.CREDENTIALS.quaestorRuntime()).getConnection();
+    }
+
+    private static byte[] leaf(String db, long seq) throws Exception {
+        try (Connection c = runtime(db); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT leaf_hash FROM audit_event WHERE seq = " + seq)) {
+            rs.next();
+            return rs.getBytes(1);
+        }
+    }
+
     private static Connection superuser(String db) throws Exception {
         return TestDatabase.superuser(db);
     }
 
 
     private static AuditEvent event(String action) {
-        return new AuditEvent(UUID.randomUUID(), Instant.now(), "6f1c1a8e-55d5-4d5e-9a4e-0c1b2c3d4e5f", "OPERATOR",
+        return event(action, Instant.now());
+    }
+
+    private static AuditEvent event(String action, Instant occurredAt) {
+        return new AuditEvent(UUID.randomUUID(), occurredAt, "6f1c1a8e-55d5-4d5e-9a4e-0c1b2c3d4e5f", "OPERATOR",
                 "BEARER_TOKEN", false, action, "account", "pseudonym-9", "tenant-a", "customer-support", "TICKET-9",
                 null, null, "success", "203.0.113.0/24", "req-abcdefgh", Map.of("k", "v"));
     }

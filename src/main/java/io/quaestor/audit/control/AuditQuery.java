@@ -55,7 +55,7 @@ public class AuditQuery {
         StringBuilder sql = new StringBuilder("SELECT seq, event_id, occurred_at, recorded_at, actor, actor_role, "
                 + "authentication_method, break_glass, action, resource_type, resource_id, tenant, justification_code, "
                 + "justification_reference, grant_id, approval_id, outcome, origin, request_id, details, leaf_hash "
-                + "FROM audit_event WHERE seq > ?");
+                + "FROM audit_event WHERE seq > ? AND payload_removed_at IS NULL");
         List<Object> values = new ArrayList<>(List.of(filter.afterSeq()));
         condition(sql, values, "occurred_at >= ?", filter.from() == null ? null : OffsetDateTime.ofInstant(filter.from(), ZoneOffset.UTC));
         condition(sql, values, "occurred_at < ?", filter.to() == null ? null : OffsetDateTime.ofInstant(filter.to(), ZoneOffset.UTC));

@@ -18,7 +18,8 @@ import java.util.zip.ZipOutputStream;
 /**
  * Writes an audit bundle (ZIP) of the whole trail up to its latest checkpoint:
  * <ul>
- *   <li>{@code events.ndjson}: each event's canonical JSON, re-derived from its columns, one per line;</li>
+ *   <li>{@code events.ndjson}: each event's canonical JSON, re-derived from its columns, one per line;
+ *   an event past online retention is {@code {"payloadArchived":true,"seq":N}}, its record being in the archive;</li>
  *   <li>{@code leaves.txt}: {@code seq leaf-hash-hex} as stored, so a changed column is located exactly;</li>
  *   <li>{@code checkpoints.txt}: every signed checkpoint statement followed by its {@code signature=} line and a blank line;</li>
  *   <li>{@code public-key.txt}: the key Quaestor signs with (an auditor should check against their own copy).</li>
@@ -60,14 +61,18 @@ public final class BundleWriter {
         long count = 0;
         try (PreparedStatement s = c.prepareStatement("SELECT seq, event_id, occurred_at, recorded_at, actor, actor_role, "
                 + "authentication_method, break_glass, action, resource_type, resource_id, tenant, justification_code, "
-                + "justification_reference, grant_id, approval_id, outcome, origin, request_id, details "
+                + "justification_reference, grant_id, approval_id, outcome, origin, request_id, details, payload_removed_at IS NOT NULL "
                 + "FROM audit_event WHERE seq < ? ORDER BY seq")) {
             s.setFetchSize(10_000);
             s.setLong(1, size);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    AuditEvent event = TrailVerifier.rebuild(rs);
-                    zip.write(event.canonical(rs.getLong(1), rs.getObject(4, OffsetDateTime.class).toInstant()));
+                    if (rs.getBoolean(21)) {
+                        zip.write(("{\"payloadArchived\":true,\"seq\":" + rs.getLong(1) + "}").getBytes(StandardCharsets.UTF_8));
+                    } else {
+                        AuditEvent event = TrailVerifier.rebuild(rs);
+                        zip.write(event.canonical(rs.getLong(1), rs.getObject(4, OffsetDateTime.class).toInstant()));
+                    }
                     zip.write('\n');
                     count++;
                 }
