@@ -1,10 +1,7 @@
 package io.quaestor.bench;
 
 import io.quaestor.launcher.EmbeddedDatabase;
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
 
-import java.io.StringReader;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
@@ -40,7 +37,7 @@ final class AuthenticatedReadBenchmark implements Benchmark {
 
     @Override
     public List<Figure> run(BenchStack stack) throws Exception {
-        String token = tokenFor(stack);
+        String token = BenchStaff.create(stack, "bench-auditor", "PERSON", "AUDITOR").token();
         HttpRequest anonymous = stack.request("api/system/info").GET().build();
         HttpRequest authenticated = stack.request("api/system/info").header("Authorization", "Bearer " + token).GET().build();
 
@@ -95,44 +92,6 @@ final class AuthenticatedReadBenchmark implements Benchmark {
         };
         Latencies.measure(THREADS, WARMUP_PER_THREAD, lookup);
         return Latencies.measure(THREADS, MEASURED_PER_THREAD, lookup);
-    }
-
-    /** Signs in as the bootstrap administrator, sets a password, and issues an AUDITOR token to a new user. */
-    private static String tokenFor(BenchStack stack) throws Exception {
-        HttpResponse<String> signIn = stack.send(json(stack.request("api/session"),
-                "{\"username\":\"admin\",\"password\":\"" + BenchStack.ADMIN_BOOTSTRAP_PASSWORD + "\"}"));
-        String cookie = signIn.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
-        String csrf = parse(signIn.body()).getString("csrfToken");
-        String newPassword = "Bench-Chosen-Passphrase-7";
-        check(stack.send(json(stack.request("api/me/password"), "{\"currentPassword\":\"" + BenchStack.ADMIN_BOOTSTRAP_PASSWORD
-                + "\",\"newPassword\":\"" + newPassword + "\"}").header("Cookie", cookie).header("X-CSRF-Token", csrf)
-                .method("PUT", HttpRequest.BodyPublishers.ofString("{\"currentPassword\":\"" + BenchStack.ADMIN_BOOTSTRAP_PASSWORD
-                        + "\",\"newPassword\":\"" + newPassword + "\"}"))), 204);
-        HttpResponse<String> user = check(stack.send(json(stack.request("api/users"),
-                "{\"username\":\"bench-auditor\",\"displayName\":\"Bench Auditor\",\"kind\":\"PERSON\",\"roles\":[\"AUDITOR\"]}")
-                .header("Cookie", cookie).header("X-CSRF-Token", csrf)), 201);
-        String userId = parse(user.body()).getJsonObject("user").getString("id");
-        HttpResponse<String> token = check(stack.send(json(stack.request("api/tokens"),
-                "{\"ownerId\":\"" + userId + "\",\"name\":\"bench\",\"roles\":[\"AUDITOR\"]}")
-                .header("Cookie", cookie).header("X-CSRF-Token", csrf)), 201);
-        return parse(token.body()).getString("token");
-    }
-
-    private static HttpRequest.Builder json(HttpRequest.Builder request, String body) {
-        return request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-    }
-
-    private static HttpResponse<String> check(HttpResponse<String> response, int status) {
-        if (response.statusCode() != status) {
-            throw new IllegalStateException("expected " + status + ", got " + response.statusCode() + ": " + response.body());
-        }
-        return response;
-    }
-
-    private static JsonObject parse(String body) {
-        try (var reader = Json.createReader(new StringReader(body))) {
-            return reader.readObject();
-        }
     }
 
     private static String f0(double v) {

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 public final class BenchmarkRunner {
 
     private static final List<Benchmark> ALL = List.of(new AuthenticatedReadBenchmark(), new GeneratorBenchmark(),
-            new SubjectStreamBenchmark());
+            new SubjectStreamBenchmark(), new AccessGateBenchmark(), new AuditIngestBenchmark(), new TrailVerificationBenchmark());
     private static final String HEADER = """
             # Benchmarks
 

@@ -23,6 +23,8 @@ import java.util.UUID;
 @Entity
 @Table(name = "access_grant")
 @NamedQuery(name = AccessGrant.BY_REQUESTER, query = "SELECT g FROM AccessGrant g WHERE g.requesterId = :requester ORDER BY g.requestedAt DESC")
+@NamedQuery(name = AccessGrant.WITH_CATEGORIES,
+        query = "SELECT DISTINCT g FROM AccessGrant g LEFT JOIN FETCH g.categories WHERE g.id = :id")
 @NamedQuery(name = AccessGrant.ALL, query = "SELECT g FROM AccessGrant g ORDER BY g.requestedAt DESC")
 @NamedQuery(name = AccessGrant.REQUESTED_BETWEEN,
         query = "SELECT g FROM AccessGrant g WHERE g.requestedAt >= :from AND g.requestedAt < :to ORDER BY g.requestedAt")
@@ -32,6 +34,7 @@ public class AccessGrant {
 
     public static final String BY_REQUESTER = "AccessGrant.byRequester";
     public static final String ALL = "AccessGrant.all";
+    public static final String WITH_CATEGORIES = "AccessGrant.withCategories";
     public static final String REQUESTED_BETWEEN = "AccessGrant.requestedBetween";
     public static final String UNREVIEWED_BREAK_GLASS = "AccessGrant.unreviewedBreakGlass";
 

@@ -12,7 +12,9 @@ import java.security.GeneralSecurityException;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Keyed pseudonyms for customer identifiers inside audit events: {@code cp_} and 128 bits of
@@ -38,7 +40,13 @@ public class CustomerPseudonyms {
         return "cp_" + HexFormat.of().formatHex(hmac(tenantKey(tenant), kind + ":" + normalized), 0, 16);
     }
 
+    private final Map<String, byte[]> tenantKeys = new ConcurrentHashMap<>();
+
     private byte[] tenantKey(String tenant) {
+        return tenantKeys.computeIfAbsent(tenant == null ? "" : tenant, this::loadTenantKey);
+    }
+
+    private byte[] loadTenantKey(String tenant) {
         Optional<String> configured = config.getOptionalValue(PREFIX + tenant, String.class);
         if (configured.isPresent()) {
             byte[] key = Base64.getDecoder().decode(configured.get().trim());
@@ -47,7 +55,7 @@ public class CustomerPseudonyms {
             }
             return key;
         }
-        return serverKey.hmac("audit-pseudonym-key", tenant == null ? "" : tenant);
+        return serverKey.hmac("audit-pseudonym-key", tenant);
     }
 
     static byte[] hmac(byte[] key, String value) {

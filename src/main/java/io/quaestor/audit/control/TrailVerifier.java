@@ -1,7 +1,7 @@
 package io.quaestor.audit.control;
 
 import io.quaestor.audit.entity.AuditEvent;
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 
@@ -56,6 +56,8 @@ public final class TrailVerifier {
 
     private record Checkpoint(long treeSize, byte[] root, Instant issuedAt, String keyId, String statement, byte[] signature) {
     }
+
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     private TrailVerifier() {
     }
@@ -153,7 +155,7 @@ public final class TrailVerifier {
 
     private static Map<String, String> details(String json) {
         Map<String, String> details = new LinkedHashMap<>();
-        try (var reader = Json.createReader(new StringReader(json))) {
+        try (var reader = JSON.createReader(new StringReader(json))) {
             JsonObject object = reader.readObject();
             object.forEach((name, value) -> details.put(name, value instanceof JsonString s ? s.getString() : value.toString()));
         }

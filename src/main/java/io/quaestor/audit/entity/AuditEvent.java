@@ -1,6 +1,6 @@
 package io.quaestor.audit.entity;
 
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonObjectBuilder;
 
 import java.nio.charset.StandardCharsets;
@@ -19,6 +19,9 @@ public record AuditEvent(UUID eventId, Instant occurredAt, String actor, String 
                          boolean breakGlass, String action, String resourceType, String resourceId, String tenant,
                          String justificationCode, String justificationReference, UUID grantId, UUID approvalId,
                          String outcome, String origin, String requestId, Map<String, String> details) {
+
+    /** Looked up once: Json.createObjectBuilder() would search for a provider on every call, for every event. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     public AuditEvent {
         details = details == null ? Map.of() : Map.copyOf(details);
@@ -51,7 +54,7 @@ public record AuditEvent(UUID eventId, Instant occurredAt, String actor, String 
         members.put("origin", origin);
         members.put("requestId", requestId);
         members.put("details", canonicalDetails());
-        JsonObjectBuilder json = Json.createObjectBuilder();
+        JsonObjectBuilder json = JSON.createObjectBuilder();
         members.forEach((name, value) -> {
             if (value instanceof Long number) {
                 json.add(name, number);
@@ -66,7 +69,7 @@ public record AuditEvent(UUID eventId, Instant occurredAt, String actor, String 
 
     /** The details as sorted JSON text, the form stored beside the event. */
     public String canonicalDetails() {
-        JsonObjectBuilder json = Json.createObjectBuilder();
+        JsonObjectBuilder json = JSON.createObjectBuilder();
         new TreeMap<>(details).forEach(json::add);
         return json.build().toString();
     }
