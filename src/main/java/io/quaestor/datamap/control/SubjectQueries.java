@@ -51,6 +51,13 @@ public final class SubjectQueries {
                 + q(subject.key()) + " = ANY(?)";
     }
 
+    /** The subject's email (the column of the identifier of kind email), by subject key; one parameter. */
+    public Optional<String> email() {
+        DataMap.Subject subject = map.subject();
+        return subject.identifiers().stream().filter(i -> i.kind().equals("email") && i.table().equals(subject.table()))
+                .findFirst().map(i -> "SELECT " + q(i.column()) + " FROM " + q(subject.table()) + " WHERE " + q(subject.key()) + " = ?");
+    }
+
     /** As {@link #rows}, at most as many rows as a second parameter says (an operator's bounded look). */
     public String limitedRows(DataMap.MappedTable table) {
         return rows(table) + " LIMIT ?";

@@ -73,6 +73,20 @@ public final class SubjectRows {
         return tenants;
     }
 
+    /** The subject's email address, where the map says where it is kept. */
+    public java.util.Optional<String> emailOf(Object subjectKey) throws SQLException {
+        java.util.Optional<String> sql = queries.email();
+        if (sql.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        try (Connection c = store.getConnection(); PreparedStatement s = c.prepareStatement(sql.get())) {
+            s.setObject(1, subjectKey);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? java.util.Optional.ofNullable(rs.getString(1)) : java.util.Optional.empty();
+            }
+        }
+    }
+
     /** Streams every mapped row of these subjects to the sink; returns the count per table. */
     public Map<String, Long> stream(List<Object> subjectKeys, RowSink sink) throws Exception {
         return stream(subjectKeys, table -> true, 0, sink);

@@ -1,0 +1,2 @@
+/** Requests, their history, notes and identity challenges. */
+package io.quaestor.dsar.entity;

@@ -1,0 +1,2 @@
+/** A staff member's own notifications. */
+package io.quaestor.notifications.boundary;

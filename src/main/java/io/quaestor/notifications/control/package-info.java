@@ -1,0 +1,2 @@
+/** Writing and reading staff notifications. */
+package io.quaestor.notifications.control;

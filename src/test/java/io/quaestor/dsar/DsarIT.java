@@ -1,0 +1,323 @@
+package io.quaestor.dsar;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.quaestor.security.entity.Role;
+import io.quaestor.testing.Api;
+import io.quaestor.testing.Deployments;
+import io.quaestor.testing.StaffFixtures;
+import io.quaestor.testing.TestDatabase;
+import jakarta.json.JsonObject;
+import jakarta.mail.internet.MimeMessage;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.URL;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Data-subject requests end to end over HTTP, with a real SMTP server (GreenMail, in this JVM)
+ * receiving what Quaestor sends: intake without enumeration, codes, the lifecycle and its 409s,
+ * the legal clocks and the one extension, timers that remind and lapse, metrics.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class DsarIT {
+
+    private static final Pattern CODE = Pattern.compile("\\b(\\d{8})\\b");
+    private static GreenMail smtp;
+    private static Api.Bearer officer;
+    private static String officerId;
+
+    @ArquillianResource
+    URL deployment;
+
+    Api api;
+
+    @Deployment(testable = false)
+    static WebArchive war() {
+        return Deployments.builtWar();
+    }
+
+    @BeforeAll
+    static void smtp() {
+        smtp = new GreenMail(new ServerSetup(13025, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+    }
+
+    @AfterAll
+    static void stopSmtp() {
+        smtp.stop();
+    }
+
+    @BeforeEach
+    void client() {
+        api = new Api(deployment);
+        synchronized (DsarIT.class) {
+            if (officer == null) {
+                officer = new Api.Bearer(StaffFixtures.token(api, Role.PRIVACY_OFFICER));
+                officerId = api.get("api/me", officer).json().getString("id");
+            }
+        }
+    }
+
+    @Test
+    void aKnownAndAnUnknownEmailGetTheSameAnswerAndACodeThatVerifies() throws Exception {
+        String known = unique("known");
+        Api.Reply first = file("ACCESS", known, "EU");
+        Api.Reply second = file("ACCESS", unique("nobody"), "EU");
+        assertEquals(202, first.status(), first.body());
+        assertEquals(202, second.status(), second.body());
+        assertEquals(shape(first.json()), shape(second.json()), "no difference between a known and an unknown address");
+        assertEquals("IDENTITY_PENDING", first.json().getString("status"));
+        JsonObject content = first.json().getJsonObject("promptContent");
+        assertFalse(content.getBoolean("heldByUs"));
+        assertFalse(content.getJsonArray("providers").isEmpty(), "names where prompt content went");
+
+        String code = code(known);
+        String id = first.json().getString("requestId");
+        Api.Reply verified = api.post("api/public/requests/" + id + "/verification", "{\"code\":\"" + code + "\"}", Api.ANONYMOUS);
+        assertEquals(200, verified.status(), verified.body());
+        assertEquals("VERIFIED", verified.json().getString("status"));
+        assertTrue(awaitMail(known, "is confirmed").contains("We will answer by the end of"));
+        Api.Reply again = api.post("api/public/requests/" + id + "/verification", "{\"code\":\"" + code + "\"}", Api.ANONYMOUS);
+        assertEquals(409, again.status(), "a code works once");
+        assertCodeHashedOnly(code);
+    }
+
+    @Test
+    void wrongCodesAreCountedThenRefusedAndAnExpiredCodeIsGone() throws Exception {
+        String email = unique("guess");
+        String id = file("ERASURE", email, "EU").json().getString("requestId");
+        code(email);
+        for (int left = 4; left >= 0; left--) {
+            Api.Reply wrong = api.post("api/public/requests/" + id + "/verification", "{\"code\":\"00000000\"}", Api.ANONYMOUS);
+            assertEquals(422, wrong.status(), wrong.body());
+            assertEquals("code", wrong.json().getString("field"));
+            assertTrue(wrong.json().getString("detail").contains(left + (left == 1 ? " try" : " tries")), wrong.body());
+        }
+        Api.Reply locked = api.post("api/public/requests/" + id + "/verification", "{\"code\":\"00000000\"}", Api.ANONYMOUS);
+        assertEquals(429, locked.status(), locked.body());
+        assertEquals("IDENTITY_PENDING", status(id));
+
+        String later = unique("late");
+        String lateId = file("ACCESS", later, "EU").json().getString("requestId");
+        String code = code(later);
+        superuser("UPDATE dsar_verification SET expires_at = now() - interval '1 minute' WHERE request_id = '" + lateId + "'");
+        Api.Reply expired = api.post("api/public/requests/" + lateId + "/verification", "{\"code\":\"" + code + "\"}", Api.ANONYMOUS);
+        assertEquals(410, expired.status(), expired.body());
+        assertEquals("IDENTITY_PENDING", status(lateId));
+    }
+
+    @Test
+    void badFilingsAreRefusedByFieldAndNothingIsStored() throws SQLException {
+        long before = count("SELECT count(*) FROM dsar_request");
+        assertField(api.post("api/public/requests", "{\"type\":\"FORGET_ME\",\"email\":\"a@b.example\",\"region\":\"EU\"}", Api.ANONYMOUS), 422, "type");
+        assertField(api.post("api/public/requests", "{\"type\":\"ACCESS\",\"email\":\"not-an-address\",\"region\":\"EU\"}", Api.ANONYMOUS), 422, "email");
+        assertField(api.post("api/public/requests", "{\"type\":\"ACCESS\",\"region\":\"EU\"}", Api.ANONYMOUS), 422, "email");
+        assertField(api.post("api/public/requests", "{\"type\":\"ACCESS\",\"accountId\":\"12\",\"region\":\"EU\"}", Api.ANONYMOUS), 422, "accountId");
+        assertField(api.post("api/dsar/requests", "{\"type\":\"ACCESS\",\"email\":\"a@b.example\",\"region\":\"EU\",\"receivedAt\":\""
+                + Instant.now().plus(2, ChronoUnit.DAYS) + "\"}", officer), 422, "receivedAt");
+        assertEquals(before, count("SELECT count(*) FROM dsar_request"));
+    }
+
+    @Test
+    void theLifecycleRefusesIllegalStepsAndRecordsEveryMoveWithAGroundForRejection() throws Exception {
+        String email = unique("flow");
+        JsonObject filed = officerFiling("ACCESS", email, "EU", Instant.now().minus(3, ChronoUnit.DAYS), "passport seen by phone");
+        String id = filed.getString("id");
+        assertEquals("VERIFIED", filed.getString("status"));
+        assertTrue(awaitMail(email, "We received your privacy request").contains(filed.getString("reference")));
+
+        Api.Reply early = step(id, "{\"action\":\"complete\"}");
+        assertEquals(409, early.status(), early.body());
+        assertEquals(200, step(id, "{\"action\":\"start\",\"reason\":\"gathering data\"}").status());
+        assertField(step(id, "{\"action\":\"reject\"}"), 422, "ground");
+        assertField(step(id, "{\"action\":\"reject\",\"ground\":\"OTHER\"}"), 422, "groundText");
+        assertField(step(id, "{\"action\":\"verify\"}"), 422, "action");
+        Api.Reply rejected = step(id, "{\"action\":\"reject\",\"ground\":\"MANIFESTLY_UNFOUNDED_OR_EXCESSIVE\",\"reason\":\"fifth identical request this month\"}");
+        assertEquals(200, rejected.status(), rejected.body());
+        assertEquals("REJECTED", rejected.json().getString("status"));
+        assertNotNull(rejected.json().getString("closedAt"));
+        assertEquals(Arrays.asList("receive", "verify", "start", "reject"), rejected.json().getJsonArray("history").stream()
+                .map(s -> s.asJsonObject().getString("action")).toList());
+        assertTrue(awaitMail(email, "could not be granted").contains("supervisory authority"));
+        assertEquals(409, step(id, "{\"action\":\"cancel\"}").status(), "a final state is final");
+    }
+
+    @Test
+    void theClockFollowsTheRegimeAndExtendsOnceBeforeTheFirstDeadline() throws Exception {
+        Instant received = Instant.parse("2026-01-31T10:00:00Z");
+        if (received.isBefore(Instant.now().minus(364, ChronoUnit.DAYS))) {
+            received = Instant.now().minus(20, ChronoUnit.DAYS);
+        }
+        JsonObject gdpr = officerFiling("ERASURE", unique("clock"), "EU", received, "id card checked");
+        LocalDate receivedDay = LocalDate.ofInstant(received, ZoneOffset.UTC);
+        assertEquals("GDPR", gdpr.getString("regime"));
+        assertEquals(receivedDay.plusMonths(1).toString(), gdpr.getString("dueDate"));
+        JsonObject ccpa = officerFiling("ACCESS", unique("clock-ca"), "US_CA", received, "id card checked");
+        assertEquals("CCPA", ccpa.getString("regime"));
+        assertEquals(receivedDay.plusDays(45).toString(), ccpa.getString("dueDate"));
+
+        String id = officerFiling("ACCESS", unique("extend"), "EU", Instant.now().minus(5, ChronoUnit.DAYS), "seen").getString("id");
+        LocalDate start = LocalDate.now(ZoneOffset.UTC).minusDays(5);
+        assertField(extend(id, start.plusMonths(3).plusDays(1), "too far"), 422, "until");
+        Api.Reply extended = extend(id, start.plusMonths(3), "The request covers three years of billing records across two regions.");
+        assertEquals(200, extended.status(), extended.body());
+        assertEquals(start.plusMonths(3).toString(), extended.json().getString("extendedDueDate"));
+        Api.Reply twice = extend(id, start.plusMonths(2), "again");
+        assertEquals(409, twice.status(), twice.body());
+
+        String late = officerFiling("ACCESS", unique("late-ext"), "EU", Instant.now().minus(5, ChronoUnit.DAYS), "seen").getString("id");
+        superuser("UPDATE dsar_request SET due_at = now() - interval '1 hour' WHERE id = '" + late + "'");
+        Api.Reply afterDeadline = extend(late, start.plusMonths(2), "too late");
+        assertEquals(409, afterDeadline.status(), afterDeadline.body());
+    }
+
+    @Test
+    void timersRemindEscalateOnceAndLapseUnverifiedRequestsToAMinimalRecord() throws Exception {
+        String email = unique("due");
+        JsonObject nearlyDue = officerFiling("ACCESS", email, "EU", Instant.now().minus(30, ChronoUnit.DAYS), "seen");
+        String id = nearlyDue.getString("id");
+        assertEquals(200, api.put("api/dsar/requests/" + id + "/assignee", "{\"assigneeId\":\"" + officerId + "\"}", officer).status());
+        String escalations = null;
+        for (int i = 0; i < 40; i++) {
+            Thread.sleep(250);
+            escalations = api.get("api/me/notifications?limit=500", officer).body();
+            if (escalations.contains("Escalation: request " + nearlyDue.getString("reference"))) {
+                break;
+            }
+        }
+        assertTrue(escalations.contains("Escalation: request " + nearlyDue.getString("reference")), escalations);
+        Thread.sleep(2_000);
+        assertEquals(1, count("SELECT count(*) FROM staff_notification n JOIN staff_user u ON u.id = n.user_id WHERE n.kind = "
+                + "'DSAR_ESCALATION' AND n.ref_id = '" + id + "' AND u.id = '" + officerId + "'"), "fired once");
+
+        String unverified = file("ACCESS", unique("lapse"), "EU").json().getString("requestId");
+        superuser("UPDATE deadline_timer SET fire_at = now() - interval '1 second' WHERE kind = 'DSAR_VERIFICATION_LAPSE' "
+                + "AND ref_id = '" + unverified + "'");
+        for (int i = 0; i < 40 && !"LAPSED".equals(status(unverified)); i++) {
+            Thread.sleep(250);
+        }
+        assertEquals("LAPSED", status(unverified));
+        assertEquals(1, count("SELECT count(*) FROM dsar_request WHERE id = '" + unverified + "' AND subject_email IS NULL AND details IS NULL"));
+    }
+
+    @Test
+    void officersFindRequestsByEmailWithoutTheListShowingItAndReadsAreAudited() throws SQLException {
+        String email = unique("find");
+        String id = officerFiling("PORTABILITY", email, "UK", Instant.now().minus(1, ChronoUnit.DAYS), "seen").getString("id");
+        Api.Reply found = api.get("api/dsar/requests?email=" + email.toUpperCase(), officer);
+        assertEquals(200, found.status(), found.body());
+        assertEquals(1, found.json().getJsonArray("requests").size());
+        assertFalse(found.body().contains(email), "the list shows no email");
+        long reads = count("SELECT count(*) FROM audit_event WHERE action = 'dsar.request-read' AND resource_id = '" + id + "'");
+        assertEquals(200, api.get("api/dsar/requests/" + id, officer).status());
+        assertEquals(reads + 1, count("SELECT count(*) FROM audit_event WHERE action = 'dsar.request-read' AND resource_id = '" + id + "'"));
+        Api.Reply metrics = api.get("api/dsar/metrics", officer);
+        assertEquals(200, metrics.status(), metrics.body());
+        assertTrue(metrics.json().getJsonArray("open").size() > 0);
+        assertEquals(403, api.get("api/dsar/requests", new Api.Bearer(StaffFixtures.token(api, Role.OPERATOR))).status());
+    }
+
+    // --- helpers ---
+
+    private static String unique(String stem) {
+        return stem + "." + UUID.randomUUID().toString().substring(0, 8) + "@subject.example";
+    }
+
+    private Api.Reply file(String type, String email, String region) {
+        return api.post("api/public/requests", "{\"type\":\"" + type + "\",\"email\":\"" + email + "\",\"region\":\"" + region + "\"}",
+                Api.ANONYMOUS);
+    }
+
+    private JsonObject officerFiling(String type, String email, String region, Instant receivedAt, String evidence) {
+        Api.Reply reply = api.post("api/dsar/requests", "{\"type\":\"" + type + "\",\"email\":\"" + email + "\",\"region\":\"" + region
+                + "\",\"receivedAt\":\"" + receivedAt + "\",\"evidence\":\"" + evidence + "\"}", officer);
+        assertEquals(201, reply.status(), reply.body());
+        return reply.json();
+    }
+
+    private Api.Reply step(String id, String body) {
+        return api.post("api/dsar/requests/" + id + "/actions", body, officer);
+    }
+
+    private Api.Reply extend(String id, LocalDate until, String reason) {
+        return api.post("api/dsar/requests/" + id + "/extension", "{\"until\":\"" + until + "\",\"reason\":\"" + reason + "\"}", officer);
+    }
+
+    private String status(String id) {
+        return api.get("api/dsar/requests/" + id, officer).json().getString("status");
+    }
+
+    private static String shape(JsonObject filed) {
+        return filed.keySet() + filed.getString("status") + filed.getString("message");
+    }
+
+    private static String code(String email) throws Exception {
+        Matcher m = CODE.matcher(awaitMail(email, "Confirm your privacy request"));
+        assertTrue(m.find(), "an 8-digit code in the email");
+        return m.group(1);
+    }
+
+    /** The body of the first message to this address whose subject contains the text, waiting up to 15 s. */
+    private static String awaitMail(String to, String subjectContains) throws Exception {
+        for (int i = 0; i < 60; i++) {
+            for (MimeMessage message : smtp.getReceivedMessagesForDomain(to)) {
+                if (message.getAllRecipients()[0].toString().equalsIgnoreCase(to) && message.getSubject().contains(subjectContains)) {
+                    return GreenMailUtil.getBody(message);
+                }
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("no message '" + subjectContains + "' reached " + to);
+    }
+
+    private static void assertCodeHashedOnly(String code) throws SQLException {
+        assertEquals(0, count("SELECT count(*) FROM dsar_verification WHERE encode(code_hash, 'escape') LIKE '%" + code + "%'"));
+    }
+
+    private static void assertField(Api.Reply reply, int status, String field) {
+        assertEquals(status, reply.status(), reply.body());
+        assertTrue(reply.contentType().startsWith("application/problem+json"), reply.contentType());
+        assertEquals(field, reply.json().getString("field"), reply.body());
+    }
+
+    private static long count(String sql) throws SQLException {
+        try (Connection c = TestDatabase.superuser("quaestor"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void superuser(String sql) throws SQLException {
+        try (Connection c = TestDatabase.superuser("quaestor"); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}
