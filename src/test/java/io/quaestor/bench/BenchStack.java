@@ -24,6 +24,7 @@ final class BenchStack implements AutoCloseable {
 
     static final String ADMIN_BOOTSTRAP_PASSWORD = "Bench-Bootstrap-Pass-01";
     static final String GATEWAY_PASSWORD = "bench-gateway-password-01";
+    static final String HMAC_KEY = "YmVuY2gtaG1hYy1rZXktYmVuY2gtaG1hYy1rZXktYmVuY2g=";
     private static final EmbeddedDatabase.Credentials CREDENTIALS = new EmbeddedDatabase.Credentials(
             "bench-owner-password-0001", "bench-runtime-password-001", GATEWAY_PASSWORD);
 
@@ -50,7 +51,7 @@ final class BenchStack implements AutoCloseable {
                 "quaestor.gateway.db.url", database.jdbcUrl(EmbeddedDatabase.GATEWAY_DB),
                 "quaestor.gateway.db.user", EmbeddedDatabase.GATEWAY_ROLE,
                 "quaestor.gateway.db.password", CREDENTIALS.gateway(),
-                "quaestor.secrets.hmac-key", "YmVuY2gtaG1hYy1rZXktYmVuY2gtaG1hYy1rZXktYmVuY2g=",
+                "quaestor.secrets.hmac-key", HMAC_KEY,
                 "quaestor.bootstrap.admin-password", ADMIN_BOOTSTRAP_PASSWORD));
         config.put("quaestor.gateway.reference-store", "true");
         config.put("quaestor.audit.signing-key", "MC4CAQAwBQYDK2VwBCIEIN8ocU57aLWi5+N2mLaZgcE121PlAHd8T+Y4mHohkQNB");

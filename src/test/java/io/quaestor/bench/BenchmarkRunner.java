@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
 public final class BenchmarkRunner {
 
     private static final List<Benchmark> ALL = List.of(new AuthenticatedReadBenchmark(), new GeneratorBenchmark(),
-            new SubjectStreamBenchmark(), new AccessGateBenchmark(), new AuditIngestBenchmark(), new TrailVerificationBenchmark());
+            new SubjectStreamBenchmark(), new AccessGateBenchmark(), new AuditIngestBenchmark(), new TrailVerificationBenchmark(),
+            new DsarSearchBenchmark());
     private static final String HEADER = """
             # Benchmarks
 

@@ -73,6 +73,9 @@ class DsarIT {
     @AfterAll
     static void stopSmtp() {
         smtp.stop();
+        if (webhooks != null) {
+            webhooks.stop(0);
+        }
     }
 
     @BeforeEach
@@ -245,7 +248,106 @@ class DsarIT {
         assertEquals(403, api.get("api/dsar/requests", new Api.Bearer(StaffFixtures.token(api, Role.OPERATOR))).status());
     }
 
+    @Test
+    void aCompletedRestrictionFlagsTheAccountTellsTheGatewaySignedAndRecordsEachRecipient() throws Exception {
+        UUID account = customer("restrict");
+        String email = email(account);
+        JsonObject filed = officerFilingFor("RESTRICTION", email, "verified by support call");
+        String id = filed.getString("id");
+        assertEquals(200, step(id, "{\"action\":\"start\"}").status());
+        Api.Reply done = step(id, "{\"action\":\"complete\",\"reason\":\"restricted\"}");
+        assertEquals(200, done.status(), done.body());
+        assertEquals("COMPLETED", done.json().getString("status"));
+        try (Connection c = TestDatabase.superuser("gateway"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT processing_restricted FROM accounts WHERE id = '" + account + "'")) {
+            rs.next();
+            assertTrue(rs.getBoolean(1), "the gateway's account is restricted");
+        }
+        String body = awaitWebhook(account.toString());
+        assertTrue(body.contains("\"type\":\"subject.processing-restricted\""), body);
+        assertTrue(body.contains(filed.getString("reference")));
+        assertTrue(count("SELECT count(*) FROM recipient_notification WHERE request_id = '" + id + "'") > 0, "Art. 19 recipients recorded");
+    }
+
+    @Test
+    void aRectificationChangesTheGatewayRecordAndKeepsOnlyPseudonymsOfTheValues() throws Exception {
+        UUID account = customer("rectify");
+        String id = officerFilingFor("RECTIFICATION", email(account), "id card").getString("id");
+        assertEquals(409, api.post("api/dsar/requests/" + id + "/rectifications", "{\"column\":\"name\",\"value\":\"Ada Lovelace\"}",
+                officer).status(), "not before the work has started");
+        assertEquals(200, step(id, "{\"action\":\"start\"}").status());
+        assertField(api.post("api/dsar/requests/" + id + "/rectifications", "{\"column\":\"id\",\"value\":\"x\"}", officer), 422, "column");
+        Api.Reply rectified = api.post("api/dsar/requests/" + id + "/rectifications", "{\"column\":\"name\",\"value\":\"Ada Lovelace\"}", officer);
+        assertEquals(200, rectified.status(), rectified.body());
+        try (Connection c = TestDatabase.superuser("gateway"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT name FROM accounts WHERE id = '" + account + "'")) {
+            rs.next();
+            assertEquals("Ada Lovelace", rs.getString(1));
+        }
+        assertEquals(1, count("SELECT count(*) FROM dsar_rectification WHERE request_id = '" + id + "' AND old_value LIKE 'cp\\_%' "
+                + "AND new_value LIKE 'cp\\_%' AND new_value NOT LIKE '%Lovelace%'"));
+        assertField(api.post("api/dsar/requests", "{\"type\":\"CONSENT_WITHDRAWAL\",\"email\":\"" + unique("consent")
+                + "\",\"region\":\"EU\",\"receivedAt\":\"" + Instant.now() + "\"}", officer), 422, "consentScope");
+    }
+
     // --- helpers ---
+
+    private static com.sun.net.httpserver.HttpServer webhooks;
+    private static final java.util.List<String> RECEIVED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** A stand-in for the gateway's webhook endpoint, checking every signature as the gateway would. */
+    private static synchronized void webhookReceiver() throws Exception {
+        if (webhooks != null) {
+            return;
+        }
+        byte[] secret = java.util.Base64.getDecoder().decode("dGVzdC13ZWJob29rLXNlY3JldC10ZXN0LXdlYmhvb2stc2VjcmV0");
+        webhooks = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 13080), 0);
+        webhooks.createContext("/quaestor-events", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String header = exchange.getRequestHeaders().getFirst("Quaestor-Signature");
+            long t = Long.parseLong(header.substring(2, header.indexOf(',')));
+            boolean valid = header.equals(io.quaestor.webhooks.control.GatewayWebhooks.signature(secret, t, body));
+            if (valid) {
+                RECEIVED.add(body);
+            }
+            exchange.sendResponseHeaders(valid ? 204 : 401, -1);
+            exchange.close();
+        });
+        webhooks.start();
+    }
+
+    private static String awaitWebhook(String contains) throws Exception {
+        for (int i = 0; i < 60; i++) {
+            for (String body : RECEIVED) {
+                if (body.contains(contains)) {
+                    return body;
+                }
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("no signed webhook about " + contains);
+    }
+
+    private JsonObject officerFilingFor(String type, String email, String evidence) {
+        return officerFiling(type, email, "EU", Instant.now().minus(1, ChronoUnit.HOURS), evidence);
+    }
+
+    private static String email(UUID account) {
+        return "acct." + account.toString().substring(0, 8) + "@customer.example";
+    }
+
+    /** An organization and one account in the gateway store. */
+    private static UUID customer(String stem) throws Exception {
+        webhookReceiver();
+        UUID org = UUID.randomUUID();
+        UUID account = UUID.randomUUID();
+        try (Connection c = TestDatabase.superuser("gateway"); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO organizations (id, name, region, created_at) VALUES ('" + org + "', 'Org " + stem + "', 'global', now())");
+            s.execute("INSERT INTO accounts (id, organization_id, email, name, username, created_at, updated_at) VALUES ('" + account
+                    + "', '" + org + "', '" + email(account) + "', 'Before Name', 'u-" + account.toString().substring(0, 8) + "', now(), now())");
+        }
+        return account;
+    }
 
     private static String unique(String stem) {
         return stem + "." + UUID.randomUUID().toString().substring(0, 8) + "@subject.example";

@@ -76,9 +76,9 @@ public final class DataMapReader {
         if (e == null) {
             return null;
         }
-        Fields f = object(e.json, e.path, Set.of("store", "table", "key", "tenant", "identifiers"));
+        Fields f = object(e.json, e.path, Set.of("store", "table", "key", "tenant", "restrictionFlag", "identifiers"));
         return f == null ? null : new DataMap.Subject(f.identifier("store"), f.identifier("table"), f.identifier("key"),
-                f.identifier("tenant"), f.list("identifiers", true, this::identifier));
+                f.identifier("tenant"), f.optionalIdentifier("restrictionFlag"), f.list("identifiers", true, this::identifier));
     }
 
     private DataMap.Identifier identifier(Element e) {
@@ -219,6 +219,10 @@ public final class DataMapReader {
             }
             problem(e.json.line(), e.path, "must be a non-empty string");
             return null;
+        }
+
+        String optionalIdentifier(String name) {
+            return obj.members().containsKey(name) ? identifier(name) : null;
         }
 
         String identifier(String name) {

@@ -246,6 +246,9 @@ public final class DataMapValidator {
         if (!tables.getOrDefault(subject.table(), Map.of()).containsKey(subject.tenant())) {
             problem("(document).subject.tenant", "column '" + subject.table() + "." + subject.tenant() + "' does not exist");
         }
+        if (subject.restrictionFlag() != null && !tables.getOrDefault(subject.table(), Map.of()).containsKey(subject.restrictionFlag())) {
+            problem("(document).subject.restrictionFlag", "column '" + subject.table() + "." + subject.restrictionFlag() + "' does not exist");
+        }
         for (int i = 0; i < subject.identifiers().size(); i++) {
             DataMap.Identifier identifier = subject.identifiers().get(i);
             String at = "(document).subject.identifiers[" + i + "]";

@@ -58,6 +58,24 @@ public final class SubjectQueries {
                 .findFirst().map(i -> "SELECT " + q(i.column()) + " FROM " + q(subject.table()) + " WHERE " + q(subject.key()) + " = ?");
     }
 
+    /** Sets the subject's restriction flag, by subject key; empty when the map names no flag. */
+    public Optional<String> restrict() {
+        DataMap.Subject subject = map.subject();
+        return Optional.ofNullable(subject.restrictionFlag()).map(flag -> "UPDATE " + q(subject.table()) + " SET " + q(flag)
+                + " = true WHERE " + q(subject.key()) + " = ?");
+    }
+
+    /** One column of the subject's own table, read and then replaced, by subject key (the caller checked the column is mapped). */
+    public String readColumn(String column) {
+        DataMap.Subject subject = map.subject();
+        return "SELECT " + q(column) + "::text FROM " + q(subject.table()) + " WHERE " + q(subject.key()) + " = ? FOR UPDATE";
+    }
+
+    public String updateColumn(String column) {
+        DataMap.Subject subject = map.subject();
+        return "UPDATE " + q(subject.table()) + " SET " + q(column) + " = ? WHERE " + q(subject.key()) + " = ?";
+    }
+
     /** As {@link #rows}, at most as many rows as a second parameter says (an operator's bounded look). */
     public String limitedRows(DataMap.MappedTable table) {
         return rows(table) + " LIMIT ?";

@@ -87,6 +87,55 @@ public final class SubjectRows {
         }
     }
 
+    /** Restricts processing of the subject; false when the map names no restriction flag or no such subject exists. */
+    public boolean restrict(Object subjectKey) throws SQLException {
+        java.util.Optional<String> sql = queries.restrict();
+        if (sql.isEmpty()) {
+            return false;
+        }
+        try (Connection c = store.getConnection(); PreparedStatement s = c.prepareStatement(sql.get())) {
+            s.setObject(1, subjectKey);
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Replaces one value of the subject's own row and returns the old one, in one transaction of
+     * the store. The column must be one the map declares for the subject's table.
+     */
+    public String replace(Object subjectKey, String column, String value) throws SQLException {
+        boolean mapped = map.table(map.subject().store(), map.subject().table()).map(t -> t.columns().stream()
+                .anyMatch(c -> c.name().equals(column))).orElse(false);
+        if (!mapped || column.equals(map.subject().key()) || column.equals(map.subject().tenant())) {
+            throw new IllegalArgumentException("not a rectifiable column of the subject's table: " + column);
+        }
+        try (Connection c = store.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (PreparedStatement read = c.prepareStatement(queries.readColumn(column));
+                 PreparedStatement write = c.prepareStatement(queries.updateColumn(column))) {
+                read.setObject(1, subjectKey);
+                String old;
+                try (ResultSet rs = read.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new SQLException("no such subject");
+                    }
+                    old = rs.getString(1);
+                }
+                write.setString(1, value);
+                write.setObject(2, subjectKey);
+                write.executeUpdate();
+                c.commit();
+                return old;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        }
+    }
+
     /** Streams every mapped row of these subjects to the sink; returns the count per table. */
     public Map<String, Long> stream(List<Object> subjectKeys, RowSink sink) throws Exception {
         return stream(subjectKeys, table -> true, 0, sink);

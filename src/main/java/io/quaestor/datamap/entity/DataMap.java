@@ -16,8 +16,12 @@ public record DataMap(String version, String description, List<Store> stores, Su
     public record Store(String name, String datasource, String region) {
     }
 
-    /** {@code tenant} is the column of the subject's table naming the customer (tenant) the subject belongs to. */
-    public record Subject(String store, String table, String key, String tenant, List<Identifier> identifiers) {
+    /**
+     * {@code tenant} is the column of the subject's table naming the customer (tenant) the subject
+     * belongs to; {@code restrictionFlag}, when given, the boolean column that restricts processing.
+     */
+    public record Subject(String store, String table, String key, String tenant, String restrictionFlag,
+                          List<Identifier> identifiers) {
         public Subject {
             identifiers = List.copyOf(identifiers);
         }

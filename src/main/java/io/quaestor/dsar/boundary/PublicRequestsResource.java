@@ -42,6 +42,7 @@ public class PublicRequestsResource {
 
     static final String TYPES = "ACCESS|RECTIFICATION|ERASURE|RESTRICTION|OBJECTION|CONSENT_WITHDRAWAL|PORTABILITY";
     static final String REGIONS = "EU|UK|US_CA|US_OTHER|CN|OTHER";
+    static final String SCOPE = "^[^\\p{Cntrl}]{1,200}$";
     private static final Set<RequestType> CONTENT_TYPES = Set.of(RequestType.ACCESS, RequestType.PORTABILITY, RequestType.ERASURE);
 
     public static class Filing {
@@ -61,6 +62,10 @@ public class PublicRequestsResource {
 
         @Size(max = 2000)
         public String details;
+
+        /** For a withdrawal of consent: what the consent covered (for example "product-updates-email"). */
+        @Pattern(regexp = SCOPE, message = "what the consent covered: up to 200 printable characters")
+        public String consentScope;
     }
 
     public static class Confirmation {
@@ -103,10 +108,11 @@ public class PublicRequestsResource {
         if (filing.accountId != null) {
             accountId(filing.accountId);
         }
-        throttle.count(http.getRemoteAddr(), requests.emailKey(email));
         RequestType type = RequestType.valueOf(filing.type);
+        requireScope(type, filing.consentScope);
+        throttle.count(http.getRemoteAddr(), requests.emailKey(email));
         DataSubjectRequest request = requests.filePublic(new DataSubjectRequests.PublicIntake(type, email, filing.accountId,
-                SubjectRegion.valueOf(filing.region), blankToNull(filing.details)));
+                SubjectRegion.valueOf(filing.region), blankToNull(filing.details), filing.consentScope));
         return Response.accepted(new Filed(request.getId(), request.getReference(), request.getStatus().name(),
                 "If the address can receive mail, a confirmation code is on its way. Your request lapses unless you confirm it.",
                 CONTENT_TYPES.contains(type) ? contentNote() : null)).build();
@@ -146,6 +152,16 @@ public class PublicRequestsResource {
             return (String) SubjectIdentifier.of("email", raw).value();
         } catch (InvalidInputException e) {
             throw new InvalidInputException("email", "This is not an email address.");
+        }
+    }
+
+    /** A withdrawal of consent says what it withdraws; other requests have no scope. */
+    static void requireScope(RequestType type, String scope) {
+        if (type == RequestType.CONSENT_WITHDRAWAL && scope == null) {
+            throw new InvalidInputException("consentScope", "Say which consent you withdraw.");
+        }
+        if (type != RequestType.CONSENT_WITHDRAWAL && scope != null) {
+            throw new InvalidInputException("consentScope", "Only a withdrawal of consent has a scope.");
         }
     }
 

@@ -75,6 +75,9 @@ public class RequestsResource {
         @NotNull
         public String receivedAt;
 
+        @Pattern(regexp = PublicRequestsResource.SCOPE, message = "what the consent covered: up to 200 printable characters")
+        public String consentScope;
+
         /** The identity evidence the officer checked; without it, a code is sent to the email. */
         @Pattern(regexp = TEXT, message = "up to 2000 printable characters")
         public String evidence;
@@ -106,6 +109,17 @@ public class RequestsResource {
         @NotNull
         @Pattern(regexp = TEXT, message = "the reason the subject will read, up to 2000 printable characters")
         public String reason;
+    }
+
+    public static class Rectification {
+        /** A column of the subject's own record, as the data map names it (for example "name", "phone"). */
+        @NotNull
+        @Pattern(regexp = "^[a-z_][a-z0-9_]{0,62}$", message = "a column name from the data map")
+        public String column;
+
+        @NotNull
+        @Size(min = 1, max = 1000)
+        public String value;
     }
 
     public static class Assignment {
@@ -146,8 +160,9 @@ public class RequestsResource {
         if (body.accountId != null) {
             PublicRequestsResource.accountId(body.accountId);
         }
+        PublicRequestsResource.requireScope(RequestType.valueOf(body.type), body.consentScope);
         DataSubjectRequest request = requests.fileByOfficer(new DataSubjectRequests.OfficerIntake(RequestType.valueOf(body.type),
-                email, body.accountId, SubjectRegion.valueOf(body.region), body.details,
+                email, body.accountId, SubjectRegion.valueOf(body.region), body.details, body.consentScope,
                 Params.instant("receivedAt", body.receivedAt), body.evidence), callers.require());
         return Response.created(uri.getAbsolutePathBuilder().path(request.getId().toString()).build())
                 .entity(view(request.getId())).build();
@@ -201,8 +216,12 @@ public class RequestsResource {
     @Operation(summary = "Move a request on: start, request-approval, approve, complete, reject (with a ground) or cancel")
     public RequestView act(@PathParam("id") UUID id, @Valid @NotNull Step step) {
         RequestLifecycle.Action action = RequestLifecycle.Action.valueOf(step.action.toUpperCase(Locale.ROOT).replace('-', '_'));
-        requests.act(id, action, step.reason, step.ground == null ? null : RejectionGround.valueOf(step.ground), step.groundText,
-                callers.require());
+        if (action == RequestLifecycle.Action.COMPLETE) {
+            requests.complete(id, step.reason, callers.require());
+        } else {
+            requests.act(id, action, step.reason, step.ground == null ? null : RejectionGround.valueOf(step.ground), step.groundText,
+                    callers.require());
+        }
         return view(id);
     }
 
@@ -213,6 +232,16 @@ public class RequestsResource {
     @Operation(summary = "Extend the deadline once, before it passes, with a reason sent to the subject")
     public RequestView extend(@PathParam("id") UUID id, @Valid @NotNull Extension body) {
         requests.extend(id, Params.date("until", body.until), body.reason, callers.require());
+        return view(id);
+    }
+
+    @POST
+    @Path("{id}/rectifications")
+    @RolesAllowed(Role.Names.PRIVACY_OFFICER)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Apply an approved correction to one field of the subject's record in the gateway (old and new values kept only as pseudonyms)")
+    public RequestView rectify(@PathParam("id") UUID id, @Valid @NotNull Rectification body) {
+        requests.rectify(id, body.column, body.value, callers.require());
         return view(id);
     }
 

@@ -50,12 +50,13 @@ public class DataSubjectRequests {
     static final Duration ESCALATION_BEFORE = Duration.ofDays(2);
 
     /** A request as the public files it: an email address, or an account id whose email gets the code. */
-    public record PublicIntake(RequestType type, String email, String accountId, SubjectRegion region, String details) {
+    public record PublicIntake(RequestType type, String email, String accountId, SubjectRegion region, String details,
+                               String consentScope) {
     }
 
     /** A request an officer files for a subject, received by mail or phone; evidence, when given, verifies it. */
     public record OfficerIntake(RequestType type, String email, String accountId, SubjectRegion region, String details,
-                                Instant receivedAt, String evidence) {
+                                String consentScope, Instant receivedAt, String evidence) {
     }
 
     @PersistenceContext(unitName = "quaestor")
@@ -80,6 +81,12 @@ public class DataSubjectRequests {
     SubjectContacts contacts;
 
     @Inject
+    CompletionEffects effects;
+
+    @Inject
+    DataSubjectRequests self;
+
+    @Inject
     ServerKey serverKey;
 
     @Inject
@@ -95,7 +102,7 @@ public class DataSubjectRequests {
         String email = intake.email() != null ? normalise(intake.email()) : contacts.emailOfAccount(intake.accountId()).orElse(null);
         Instant now = clock.instant();
         DataSubjectRequest request = create(new DataSubjectRequest.Intake(intake.type(), "PORTAL", intake.region(), email,
-                emailKey(email), intake.accountId(), intake.details(), now, null));
+                emailKey(email), intake.accountId(), intake.details(), intake.consentScope(), now, null));
         lifecycle.received(request, "subject", null);
         awaitIdentity(request, "subject");
         return request;
@@ -115,7 +122,7 @@ public class DataSubjectRequests {
         }
         String email = intake.email() == null ? null : normalise(intake.email());
         DataSubjectRequest request = create(new DataSubjectRequest.Intake(intake.type(), "OFFICER", intake.region(), email,
-                emailKey(email), intake.accountId(), intake.details(), intake.receivedAt(), officer.userId()));
+                emailKey(email), intake.accountId(), intake.details(), intake.consentScope(), intake.receivedAt(), officer.userId()));
         String actor = officer.userId().toString();
         lifecycle.received(request, actor, officer.roleList());
         if (email != null) {
@@ -156,6 +163,47 @@ public class DataSubjectRequests {
         }
     }
 
+    /**
+     * Completes a request: first what it changes in the gateway's store (outside any transaction,
+     * repeatable), then the completion itself with its webhook and Art. 19 record. If the second
+     * step fails the first has only been applied early, and the officer can complete again.
+     */
+    public DataSubjectRequest complete(UUID id, String reason, Caller officer) {
+        DataSubjectRequest request = get(id);
+        if (request.getStatus() != RequestStatus.IN_PROGRESS) {
+            throw new StateConflictException("A request that is " + request.getStatus() + " cannot complete; that needs IN_PROGRESS.");
+        }
+        List<Object> keys = effects.subjectKeys(request);
+        effects.applyInGateway(request, keys);
+        return self.completeRecorded(id, reason, keys, officer);
+    }
+
+    @Transactional
+    public DataSubjectRequest completeRecorded(UUID id, String reason, List<Object> keys, Caller officer) {
+        DataSubjectRequest request = act(id, RequestLifecycle.Action.COMPLETE, reason, null, null, officer);
+        effects.record(request, keys);
+        return request;
+    }
+
+    /** Applies an officer-approved change to one mapped field, recording old and new values as pseudonyms only. */
+    public DataSubjectRequest rectify(UUID id, String column, String value, Caller officer) {
+        DataSubjectRequest request = get(id);
+        if (request.getType() != RequestType.RECTIFICATION || request.getStatus() != RequestStatus.IN_PROGRESS) {
+            throw new StateConflictException("Only a rectification request in progress can change the subject's data.");
+        }
+        CompletionEffects.Rectified rectified = effects.rectify(request, effects.subjectKeys(request), column, value);
+        return self.recordRectification(id, rectified, officer);
+    }
+
+    @Transactional
+    public DataSubjectRequest recordRectification(UUID id, CompletionEffects.Rectified rectified, Caller officer) {
+        DataSubjectRequest request = locked(id);
+        effects.recordRectification(request, rectified, officer.userId());
+        lifecycle.note(request, "rectify", officer.userId().toString(), officer.roleList(),
+                rectified.table() + "." + rectified.column() + " changed");
+        return request;
+    }
+
     @Transactional
     public DataSubjectRequest act(UUID id, RequestLifecycle.Action action, String reason, RejectionGround ground,
                                   String groundText, Caller officer) {
@@ -172,7 +220,7 @@ public class DataSubjectRequests {
                 request.reject(ground, groundText);
             }
             case APPROVE -> requireSecondPerson(request, actor);
-            case START, REQUEST_APPROVAL, COMPLETE, CANCEL -> {
+            case START, REQUEST_APPROVAL, CANCEL, COMPLETE -> {
                 // no extra input
             }
             default -> throw new InvalidInputException("action", "This step is taken by Quaestor, not by an officer.");

@@ -98,6 +98,9 @@ public class DataSubjectRequest {
     @Column(name = "created_by")
     private UUID createdBy;
 
+    @Column(name = "consent_scope")
+    private String consentScope;
+
     @Version
     private long version;
 
@@ -106,7 +109,7 @@ public class DataSubjectRequest {
 
     /** What intake knows about a new request. */
     public record Intake(RequestType type, String channel, SubjectRegion region, String email, byte[] emailKey,
-                         String accountId, String details, Instant receivedAt, UUID createdBy) {
+                         String accountId, String details, String consentScope, Instant receivedAt, UUID createdBy) {
     }
 
     public static DataSubjectRequest receive(Intake intake, String reference, Instant dueAt) {
@@ -125,6 +128,7 @@ public class DataSubjectRequest {
         r.receivedAt = intake.receivedAt();
         r.dueAt = dueAt;
         r.createdBy = intake.createdBy();
+        r.consentScope = intake.consentScope();
         return r;
     }
 
@@ -266,5 +270,9 @@ public class DataSubjectRequest {
 
     public UUID getCreatedBy() {
         return createdBy;
+    }
+
+    public String getConsentScope() {
+        return consentScope;
     }
 }

@@ -1,0 +1,118 @@
+package io.quaestor.webhooks.control;
+
+import io.quaestor.platform.persistence.Datasources;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Delivers queued webhooks one per transaction (SKIP LOCKED: one instance per webhook). A 2xx
+ * answer delivers it; anything else is retried after 1, 2, 4 ... up to 60 minutes.
+ */
+@ApplicationScoped
+public class WebhookSender {
+
+    private static final String CLAIM = """
+            SELECT id, payload, attempts FROM gateway_webhook WHERE delivered_at IS NULL AND next_attempt_at <= ?
+            ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED""";
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Resource(lookup = Datasources.QUAESTOR)
+    DataSource quaestor;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    @ConfigProperty(name = "quaestor.gateway.webhook.url")
+    Optional<String> url;
+
+    @Inject
+    @ConfigProperty(name = "quaestor.gateway.webhook.secret")
+    Optional<String> secret;
+
+    public boolean configured() {
+        return url.isPresent() && secret.isPresent();
+    }
+
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public boolean deliverNext() {
+        Instant now = clock.instant();
+        try (Connection c = quaestor.getConnection()) {
+            UUID id;
+            String body;
+            int attempts;
+            try (PreparedStatement s = c.prepareStatement(CLAIM)) {
+                s.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        return false;
+                    }
+                    id = rs.getObject(1, UUID.class);
+                    body = rs.getString(2);
+                    attempts = rs.getInt(3);
+                }
+            }
+            String error = post(id, body, now);
+            try (PreparedStatement s = c.prepareStatement(error == null
+                    ? "UPDATE gateway_webhook SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?"
+                    : "UPDATE gateway_webhook SET next_attempt_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?")) {
+                if (error == null) {
+                    s.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                    s.setObject(2, id);
+                } else {
+                    Duration pause = Duration.ofMinutes(Math.min(60, 1L << Math.min(6, attempts)));
+                    s.setObject(1, OffsetDateTime.ofInstant(now.plus(pause), ZoneOffset.UTC));
+                    s.setString(2, error);
+                    s.setObject(3, id);
+                }
+                s.executeUpdate();
+            }
+            return true;
+        } catch (SQLException e) {
+            throw new IllegalStateException("the webhook queue could not be read", e);
+        }
+    }
+
+    /** @return null when delivered, else what went wrong (a status or an exception's class, never a body) */
+    private String post(UUID id, String body, Instant now) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url.orElseThrow())).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .header("Quaestor-Event-Id", id.toString())
+                .header("Quaestor-Signature", GatewayWebhooks.signature(Base64.getDecoder().decode(secret.orElseThrow().trim()),
+                        now.getEpochSecond(), body))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        try {
+            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            return status / 100 == 2 ? null : "HTTP " + status;
+        } catch (IOException e) {
+            return e.getClass().getSimpleName();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Queueing, signing and delivering webhooks. */
+package io.quaestor.webhooks.control;
