@@ -290,7 +290,63 @@ class DsarIT {
                 + "\",\"region\":\"EU\",\"receivedAt\":\"" + Instant.now() + "\"}", officer), 422, "consentScope");
     }
 
+    @Test
+    void openDsrRequestsAreIdempotentTrackedAndCalledBackWithASignatureTheKeyVerifies() throws Exception {
+        webhookReceiver();
+        Api.Bearer gateway = new Api.Bearer(StaffFixtures.token(api, Role.GATEWAY));
+        JsonObject discovery = api.get("api/opendsr/discovery", Api.ANONYMOUS).json();
+        assertTrue(discovery.getJsonArray("supported_subject_request_types").toString().contains("erasure"));
+        String id = UUID.randomUUID().toString();
+        String body = "{\"subject_request_id\":\"" + id + "\",\"subject_request_type\":\"erasure\",\"submitted_time\":\""
+                + Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS) + "\",\"identities\":[{\"identity_type\":\"email\","
+                + "\"identity_value\":\"" + unique("opendsr") + "\",\"identity_format\":\"raw\"}],"
+                + "\"status_callback_urls\":[\"http://127.0.0.1:13080/opendsr-callback\"],\"api_version\":\"0.1\"}";
+        Api.Reply accepted = api.post("api/opendsr/requests", body, gateway);
+        assertEquals(201, accepted.status(), accepted.body());
+        assertEquals(id, accepted.json().getString("subject_request_id"));
+        Api.Reply replay = api.post("api/opendsr/requests", body, gateway);
+        assertEquals(201, replay.status(), replay.body());
+        assertEquals(accepted.json().getString("expected_completion_time"), replay.json().getString("expected_completion_time"));
+        assertField(api.post("api/opendsr/requests", body.replace("\"erasure\"", "\"access\""), gateway), 409, "subject_request_id");
+        assertField(api.post("api/opendsr/requests", body.replace("\"erasure\"", "\"forget\""), gateway), 422, "subject_request_type");
+        assertEquals(403, api.post("api/opendsr/requests", body, officer).status());
+
+        Api.Reply status = api.get("api/opendsr/requests/" + id, gateway);
+        assertEquals("pending", status.json().getString("request_status"));
+        String requestId = api.get("api/dsar/requests?open=true&limit=200", officer).json().getJsonArray("requests").stream()
+                .map(JsonObject.class::cast).filter(r -> r.getString("channel").equals("OPENDSR")).map(r -> r.getString("id"))
+                .filter(r -> api.get("api/dsar/requests/" + r, officer).body().contains("opendsr")).findFirst().orElseThrow();
+        assertEquals(200, step(requestId, "{\"action\":\"start\"}").status());
+        String callback = awaitCallback(id, "in_progress");
+        assertTrue(callback.contains("\"controller_id\":\"quaestor\""), callback);
+        Api.Reply cancelled = api.delete("api/opendsr/requests/" + id, gateway);
+        assertEquals(200, cancelled.status(), cancelled.body());
+        assertEquals("cancelled", cancelled.json().getString("request_status"));
+        awaitCallback(id, "cancelled");
+    }
+
     // --- helpers ---
+
+    private static final java.util.List<String> CALLBACKS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private String awaitCallback(String subjectRequestId, String status) throws Exception {
+        java.security.PublicKey key = java.security.KeyFactory.getInstance("Ed25519").generatePublic(new java.security.spec.X509EncodedKeySpec(
+                java.util.Base64.getDecoder().decode(api.get("api/opendsr/public-key", Api.ANONYMOUS).json().getString("key"))));
+        for (int i = 0; i < 60; i++) {
+            for (String entry : CALLBACKS) {
+                String[] parts = entry.split("\n", 2);
+                if (parts[1].contains(subjectRequestId) && parts[1].contains("\"request_status\":\"" + status + "\"")) {
+                    java.security.Signature ed25519 = java.security.Signature.getInstance("Ed25519");
+                    ed25519.initVerify(key);
+                    ed25519.update(parts[1].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    assertTrue(ed25519.verify(java.util.Base64.getDecoder().decode(parts[0])), "the callback's signature verifies");
+                    return parts[1];
+                }
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("no " + status + " callback for " + subjectRequestId);
+    }
 
     private static com.sun.net.httpserver.HttpServer webhooks;
     private static final java.util.List<String> RECEIVED = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -311,6 +367,12 @@ class DsarIT {
                 RECEIVED.add(body);
             }
             exchange.sendResponseHeaders(valid ? 204 : 401, -1);
+            exchange.close();
+        });
+        webhooks.createContext("/opendsr-callback", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            CALLBACKS.add(exchange.getRequestHeaders().getFirst("X-OpenDSR-Signature") + "\n" + body);
+            exchange.sendResponseHeaders(204, -1);
             exchange.close();
         });
         webhooks.start();

@@ -312,6 +312,12 @@ public class DataSubjectRequests {
         return email == null ? null : serverKey.hmac("dsar-email", normalise(email));
     }
 
+    /** A new request, with its reference, deadline and timers, in the caller's transaction. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public DataSubjectRequest createRequest(DataSubjectRequest.Intake intake) {
+        return create(intake);
+    }
+
     private DataSubjectRequest create(DataSubjectRequest.Intake intake) {
         String reference = reference(intake.receivedAt());
         DataSubjectRequest request = DataSubjectRequest.receive(intake, reference,

@@ -10,6 +10,7 @@ import io.quaestor.platform.http.RequestIds;
 import io.quaestor.platform.problem.StateConflictException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.ContextNotActiveException;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -73,6 +74,9 @@ public class RequestLifecycle {
     @Inject
     Clock clock;
 
+    @Inject
+    Event<RequestMoved> moved;
+
     /** Records a new request's arrival. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void received(DataSubjectRequest request, String actor, String actorRole) {
@@ -89,6 +93,7 @@ public class RequestLifecycle {
         Instant now = clock.instant();
         request.moveTo(action.to, now);
         record(request, action.slug(), from, actor, actorRole, reason);
+        moved.fire(new RequestMoved(request.getId(), from, action.to));
     }
 
     /** An event that leaves the state as it is (extension, assignment), still in the history. */

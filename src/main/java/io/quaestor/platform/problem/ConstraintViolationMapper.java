@@ -1,5 +1,6 @@
 package io.quaestor.platform.problem;
 
+import jakarta.json.bind.annotation.JsonbProperty;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
@@ -31,6 +32,22 @@ public class ConstraintViolationMapper implements ExceptionMapper<ConstraintViol
      * The field as the client knows it: {@code username} for a body property, the parameter name
      * for a query or path parameter, {@code body} for a missing body.
      */
+    /** The member's name on the wire: its {@code @JsonbProperty} where it has one (snake_case APIs such as OpenDSR). */
+    private static String wireName(ConstraintViolation<?> violation, String property) {
+        for (Object bean : new Object[] {violation.getLeafBean(), violation.getRootBean()}) {
+            if (bean == null) {
+                continue;
+            }
+            try {
+                JsonbProperty renamed = bean.getClass().getField(property).getAnnotation(JsonbProperty.class);
+                return renamed == null ? property : renamed.value();
+            } catch (NoSuchFieldException notHere) {
+                // look in the other bean
+            }
+        }
+        return property;
+    }
+
     static String fieldName(ConstraintViolation<?> violation) {
         StringBuilder name = new StringBuilder();
         String parameter = null;
@@ -47,7 +64,7 @@ public class ConstraintViolationMapper implements ExceptionMapper<ConstraintViol
                     if (!name.isEmpty()) {
                         name.append('.');
                     }
-                    name.append(node.getName());
+                    name.append(wireName(violation, node.getName()));
                 }
             }
         }

@@ -1,0 +1,160 @@
+package io.quaestor.dsar.control;
+
+import io.quaestor.audit.control.AuditSealing;
+import io.quaestor.dsar.entity.DataSubjectRequest;
+import io.quaestor.platform.persistence.Datasources;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.UUID;
+
+/**
+ * Status callbacks owed to OpenDSR senders: queued in the transaction of every state change of
+ * their request, delivered one per transaction (SKIP LOCKED), retried with growing pauses. Each
+ * body is signed with Quaestor's Ed25519 key ({@code X-OpenDSR-Signature}, base64; the key is
+ * published at {@code /api/opendsr/public-key}).
+ */
+@ApplicationScoped
+public class OpenDsrCallbacks {
+
+    private static final String CLAIM = """
+            SELECT id, url, payload, attempts FROM opendsr_callback WHERE delivered_at IS NULL AND next_attempt_at <= ?
+            ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED""";
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Resource(lookup = Datasources.QUAESTOR)
+    DataSource quaestor;
+
+    @PersistenceContext(unitName = "quaestor")
+    EntityManager em;
+
+    @Inject
+    AuditSealing sealing;
+
+    @Inject
+    Clock clock;
+
+    void onMove(@Observes RequestMoved moved) {
+        DataSubjectRequest request = em.find(DataSubjectRequest.class, moved.requestId());
+        if (!"OPENDSR".equals(request.getChannel())) {
+            return;
+        }
+        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT subject_request_id, callback_urls FROM opendsr_submission WHERE request_id = ?")) {
+            s.setObject(1, request.getId());
+            try (ResultSet rs = s.executeQuery()) {
+                if (rs.next() && !rs.getString(2).isEmpty()) {
+                    UUID subjectRequestId = rs.getObject(1, UUID.class);
+                    for (String url : rs.getString(2).split("\n")) {
+                        queue(c, subjectRequestId, url, request, moved);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the status callback could not be queued", e);
+        }
+    }
+
+    private void queue(Connection c, UUID subjectRequestId, String url, DataSubjectRequest request, RequestMoved moved)
+            throws SQLException {
+        String body = Json.createObjectBuilder().add("controller_id", OpenDsr.CONTROLLER_ID)
+                .add("expected_completion_time", request.effectiveDueAt().toString()).add("status_callback_url", url)
+                .add("subject_request_id", subjectRequestId.toString()).add("request_status", OpenDsr.wireStatus(moved.to()))
+                .build().toString();
+        OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO opendsr_callback (id, subject_request_id, url, payload, "
+                + "created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+            s.setObject(1, UUID.randomUUID());
+            s.setObject(2, subjectRequestId);
+            s.setString(3, url);
+            s.setString(4, body);
+            s.setObject(5, now);
+            s.setObject(6, now);
+            s.executeUpdate();
+        }
+    }
+
+    /** @return whether a callback was due */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public boolean deliverNext() {
+        Instant now = clock.instant();
+        try (Connection c = quaestor.getConnection()) {
+            UUID id;
+            String url;
+            String body;
+            int attempts;
+            try (PreparedStatement s = c.prepareStatement(CLAIM)) {
+                s.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        return false;
+                    }
+                    id = rs.getObject(1, UUID.class);
+                    url = rs.getString(2);
+                    body = rs.getString(3);
+                    attempts = rs.getInt(4);
+                }
+            }
+            String error = post(url, body);
+            try (PreparedStatement s = c.prepareStatement(error == null
+                    ? "UPDATE opendsr_callback SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?"
+                    : "UPDATE opendsr_callback SET next_attempt_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?")) {
+                if (error == null) {
+                    s.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                    s.setObject(2, id);
+                } else {
+                    s.setObject(1, OffsetDateTime.ofInstant(now.plus(Duration.ofMinutes(Math.min(60, 1L << Math.min(6, attempts)))),
+                            ZoneOffset.UTC));
+                    s.setString(2, error);
+                    s.setObject(3, id);
+                }
+                s.executeUpdate();
+            }
+            return true;
+        } catch (SQLException e) {
+            throw new IllegalStateException("the callback queue could not be read", e);
+        }
+    }
+
+    private String post(String url, String body) {
+        try {
+            String signature = Base64.getEncoder().encodeToString(sealing.requireSigner().sign(body.getBytes(StandardCharsets.UTF_8)));
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json").header("X-OpenDSR-Signature", signature)
+                    .header("X-OpenGDPR-Signature", signature).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            return status / 100 == 2 ? null : "HTTP " + status;
+        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+            return e.getClass().getSimpleName();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+}
