@@ -31,3 +31,18 @@ CREATE INDEX opendsr_callback_due_idx ON opendsr_callback (next_attempt_at) WHER
 
 GRANT SELECT, INSERT ON opendsr_submission TO ${runtime_role};
 GRANT SELECT, INSERT, UPDATE ON opendsr_callback TO ${runtime_role};
+
+-- Attachments to requests (a letter received by post, the officer's record of a call).
+CREATE TABLE dsar_attachment (
+    id            uuid        PRIMARY KEY,
+    request_id    uuid        NOT NULL REFERENCES dsar_request (id),
+    filename      text        NOT NULL CHECK (length(filename) BETWEEN 1 AND 200),
+    content_type  text        NOT NULL,
+    size_bytes    integer     NOT NULL CHECK (size_bytes > 0),
+    sha256        bytea       NOT NULL CHECK (octet_length(sha256) = 32),
+    content       bytea       NOT NULL,
+    uploaded_by   uuid        NOT NULL REFERENCES staff_user (id),
+    uploaded_at   timestamptz NOT NULL
+);
+CREATE INDEX dsar_attachment_request_idx ON dsar_attachment (request_id, uploaded_at);
+GRANT SELECT, INSERT ON dsar_attachment TO ${runtime_role};

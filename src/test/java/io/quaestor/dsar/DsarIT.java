@@ -239,6 +239,14 @@ class DsarIT {
         assertEquals(200, found.status(), found.body());
         assertEquals(1, found.json().getJsonArray("requests").size());
         assertFalse(found.body().contains(email), "the list shows no email");
+        Api.Reply attached = api.send(officer.apply(api.request("api/dsar/requests/" + id + "/attachments?filename=letter.txt")
+                .header("Content-Type", "text/plain").POST(java.net.http.HttpRequest.BodyPublishers.ofString("Dear privacy team")), true));
+        assertEquals(201, attached.status(), attached.body());
+        Api.Reply refused = api.send(officer.apply(api.request("api/dsar/requests/" + id + "/attachments?filename=x.exe")
+                .header("Content-Type", "application/octet-stream").POST(java.net.http.HttpRequest.BodyPublishers.ofString("MZ")), true));
+        assertEquals(415, refused.status(), refused.body());
+        Api.Reply content = api.get("api/dsar/requests/" + id + "/attachments/" + attached.json().getString("id"), officer);
+        assertEquals("Dear privacy team", content.body());
         long reads = count("SELECT count(*) FROM audit_event WHERE action = 'dsar.request-read' AND resource_id = '" + id + "'");
         assertEquals(200, api.get("api/dsar/requests/" + id, officer).status());
         assertEquals(reads + 1, count("SELECT count(*) FROM audit_event WHERE action = 'dsar.request-read' AND resource_id = '" + id + "'"));
@@ -246,6 +254,9 @@ class DsarIT {
         assertEquals(200, metrics.status(), metrics.body());
         assertTrue(metrics.json().getJsonArray("open").size() > 0);
         assertEquals(403, api.get("api/dsar/requests", new Api.Bearer(StaffFixtures.token(api, Role.OPERATOR))).status());
+        String prometheus = api.send(api.request("metrics").setHeader("Accept", "text/plain").GET()).body();
+        assertTrue(prometheus.contains("quaestor_dsar_overdue"), "the office's figures are Prometheus gauges too");
+        assertTrue(prometheus.contains("quaestor_dsar_open_requests"), prometheus.length() + " bytes of metrics");
     }
 
     @Test

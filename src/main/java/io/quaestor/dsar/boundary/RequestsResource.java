@@ -4,6 +4,7 @@ import io.quaestor.audit.control.AuditLog;
 import io.quaestor.audit.control.Origins;
 import io.quaestor.audit.entity.AuditEvent;
 import io.quaestor.dsar.control.DataSubjectRequests;
+import io.quaestor.dsar.control.RequestAttachments;
 import io.quaestor.dsar.control.RequestLifecycle;
 import io.quaestor.dsar.control.RequestSearch;
 import io.quaestor.dsar.entity.DataSubjectRequest;
@@ -33,6 +34,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -140,6 +142,9 @@ public class RequestsResource {
     RequestSearch search;
 
     @Inject
+    RequestAttachments attachments;
+
+    @Inject
     AuditLog audit;
 
     @Inject
@@ -243,6 +248,47 @@ public class RequestsResource {
     public RequestView rectify(@PathParam("id") UUID id, @Valid @NotNull Rectification body) {
         requests.rectify(id, body.column, body.value, callers.require());
         return view(id);
+    }
+
+    @POST
+    @Path("{id}/attachments")
+    @RolesAllowed(Role.Names.PRIVACY_OFFICER)
+    @Consumes({"application/pdf", "image/png", "image/jpeg", "text/plain"})
+    @Operation(summary = "Attach a file (PDF, PNG, JPEG or text; the body is the file, ?filename= names it)")
+    public Response attach(@PathParam("id") UUID id, @QueryParam("filename") String filename,
+                           @Context HttpHeaders headers, byte[] body, @Context UriInfo uri) {
+        String type = headers.getMediaType() == null ? null
+                : headers.getMediaType().getType() + "/" + headers.getMediaType().getSubtype();
+        RequestAttachments.Attachment attached = attachments.attach(id, filename, type, body, callers.require());
+        return Response.created(uri.getAbsolutePathBuilder().path(attached.id().toString()).replaceQuery(null).build())
+                .entity(attached).build();
+    }
+
+    @GET
+    @Path("{id}/attachments")
+    @RolesAllowed({Role.Names.PRIVACY_OFFICER, Role.Names.AUDITOR})
+    @Operation(summary = "The request's attachments (metadata)")
+    public java.util.List<RequestAttachments.Attachment> attachments(@PathParam("id") UUID id) {
+        requests.get(id);
+        return attachments.of(id);
+    }
+
+    @GET
+    @Path("{id}/attachments/{attachmentId}")
+    @RolesAllowed(Role.Names.PRIVACY_OFFICER)
+    @Produces({"application/pdf", "image/png", "image/jpeg", "text/plain", MediaType.APPLICATION_JSON})
+    @Operation(summary = "One attachment's content (an audited read)")
+    public Response attachment(@PathParam("id") UUID id, @PathParam("attachmentId") UUID attachmentId,
+                               @Context HttpServletRequest http) {
+        RequestAttachments.Content content = attachments.content(id, attachmentId);
+        Caller caller = callers.require();
+        audit.append(new AuditEvent(UUID.randomUUID(), clock.instant(), caller.userId().toString(), caller.roleList(),
+                caller.method().name(), false, "dsar.attachment-read", "dsar-attachment", attachmentId.toString(), null, null,
+                null, null, null, "success", Origins.truncate(http.getRemoteAddr()), RequestIds.current().orElse(null),
+                Map.of("request", id.toString())));
+        return Response.ok(content.bytes(), content.attachment().contentType())
+                .header("Content-Disposition", "attachment; filename=\"" + content.attachment().filename().replace("\"", "") + "\"")
+                .header("X-Content-Type-Options", "nosniff").build();
     }
 
     @PUT
