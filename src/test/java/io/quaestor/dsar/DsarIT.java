@@ -1,15 +1,12 @@
 package io.quaestor.dsar;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.GreenMailUtil;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.quaestor.security.entity.Role;
 import io.quaestor.testing.Api;
 import io.quaestor.testing.Deployments;
 import io.quaestor.testing.StaffFixtures;
 import io.quaestor.testing.TestDatabase;
+import io.quaestor.testing.TestSmtp;
 import jakarta.json.JsonObject;
-import jakarta.mail.internet.MimeMessage;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -50,7 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DsarIT {
 
     private static final Pattern CODE = Pattern.compile("\\b(\\d{8})\\b");
-    private static GreenMail smtp;
+    private static TestSmtp smtp;
     private static Api.Bearer officer;
     private static String officerId;
 
@@ -66,8 +63,7 @@ class DsarIT {
 
     @BeforeAll
     static void smtp() {
-        smtp = new GreenMail(new ServerSetup(13025, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        smtp.start();
+        smtp = TestSmtp.start();
     }
 
     @AfterAll
@@ -460,17 +456,8 @@ class DsarIT {
         return m.group(1);
     }
 
-    /** The body of the first message to this address whose subject contains the text, waiting up to 15 s. */
     private static String awaitMail(String to, String subjectContains) throws Exception {
-        for (int i = 0; i < 60; i++) {
-            for (MimeMessage message : smtp.getReceivedMessagesForDomain(to)) {
-                if (message.getAllRecipients()[0].toString().equalsIgnoreCase(to) && message.getSubject().contains(subjectContains)) {
-                    return GreenMailUtil.getBody(message);
-                }
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("no message '" + subjectContains + "' reached " + to);
+        return smtp.awaitBody(to, subjectContains);
     }
 
     private static void assertCodeHashedOnly(String code) throws SQLException {

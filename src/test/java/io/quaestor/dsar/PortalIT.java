@@ -1,12 +1,9 @@
 package io.quaestor.dsar;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.GreenMailUtil;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.quaestor.testing.Api;
 import io.quaestor.testing.Deployments;
 import io.quaestor.testing.TestDatabase;
-import jakarta.mail.internet.MimeMessage;
+import io.quaestor.testing.TestSmtp;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -53,7 +50,7 @@ class PortalIT {
 
     private static final String CHROMIUM = "/usr/bin/chromium";
     private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
-    private static GreenMail smtp;
+    private static TestSmtp smtp;
 
     @ArquillianResource
     URL deployment;
@@ -67,8 +64,7 @@ class PortalIT {
 
     @BeforeAll
     static void smtp() {
-        smtp = new GreenMail(new ServerSetup(13025, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        smtp.start();
+        smtp = TestSmtp.start();
     }
 
     @AfterAll
@@ -132,19 +128,9 @@ class PortalIT {
     }
 
     private static String code(String email) throws Exception {
-        Pattern code = Pattern.compile("\\b(\\d{8})\\b");
-        for (int i = 0; i < 60; i++) {
-            for (MimeMessage message : smtp.getReceivedMessages()) {
-                if (message.getAllRecipients()[0].toString().equalsIgnoreCase(email)) {
-                    Matcher m = code.matcher(GreenMailUtil.getBody(message));
-                    if (m.find()) {
-                        return m.group(1);
-                    }
-                }
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("no code reached " + email);
+        Matcher m = Pattern.compile("\\b(\\d{8})\\b").matcher(smtp.awaitBody(email, "Confirm your privacy request"));
+        assertTrue(m.find(), "an 8-digit code in the email");
+        return m.group(1);
     }
 
     private static String status(String reference) throws Exception {

@@ -206,11 +206,7 @@ public class RequestsResource {
     @Operation(summary = "One request with its history and notes (an audited read)")
     public RequestView get(@PathParam("id") UUID id, @Context HttpServletRequest http) {
         RequestView view = view(id);
-        Caller caller = callers.require();
-        audit.append(new AuditEvent(UUID.randomUUID(), clock.instant(), caller.userId().toString(),
-                caller.roleList(), caller.method().name(), false, "dsar.request-read", "dsar-request", id.toString(), null, null,
-                null, null, null, "success", Origins.truncate(http.getRemoteAddr()),
-                RequestIds.current().orElse(null), Map.of("reference", view.reference())));
+        auditRead("dsar.request-read", "dsar-request", id, Map.of("reference", view.reference()), http);
         return view;
     }
 
@@ -281,11 +277,7 @@ public class RequestsResource {
     public Response attachment(@PathParam("id") UUID id, @PathParam("attachmentId") UUID attachmentId,
                                @Context HttpServletRequest http) {
         RequestAttachments.Content content = attachments.content(id, attachmentId);
-        Caller caller = callers.require();
-        audit.append(new AuditEvent(UUID.randomUUID(), clock.instant(), caller.userId().toString(), caller.roleList(),
-                caller.method().name(), false, "dsar.attachment-read", "dsar-attachment", attachmentId.toString(), null, null,
-                null, null, null, "success", Origins.truncate(http.getRemoteAddr()), RequestIds.current().orElse(null),
-                Map.of("request", id.toString())));
+        auditRead("dsar.attachment-read", "dsar-attachment", attachmentId, Map.of("request", id.toString()), http);
         return Response.ok(content.bytes(), content.attachment().contentType())
                 .header("Content-Disposition", "attachment; filename=\"" + content.attachment().filename().replace("\"", "") + "\"")
                 .header("X-Content-Type-Options", "nosniff").build();
@@ -309,6 +301,14 @@ public class RequestsResource {
     public Response note(@PathParam("id") UUID id, @Valid @NotNull NewNote body) {
         requests.addNote(id, body.body, callers.require());
         return Response.status(Response.Status.CREATED).entity(view(id)).build();
+    }
+
+    /** Reading a request or its files shows personal data: each read is an audit event. */
+    private void auditRead(String action, String resourceType, UUID resourceId, Map<String, String> details, HttpServletRequest http) {
+        Caller caller = callers.require();
+        audit.append(new AuditEvent(UUID.randomUUID(), clock.instant(), caller.userId().toString(), caller.roleList(),
+                caller.method().name(), false, action, resourceType, resourceId.toString(), null, null, null, null, null,
+                "success", Origins.truncate(http.getRemoteAddr()), RequestIds.current().orElse(null), details));
     }
 
     private RequestView view(UUID id) {

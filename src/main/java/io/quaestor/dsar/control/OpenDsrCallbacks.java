@@ -2,6 +2,9 @@ package io.quaestor.dsar.control;
 
 import io.quaestor.audit.control.AuditSealing;
 import io.quaestor.dsar.entity.DataSubjectRequest;
+import io.quaestor.platform.outbox.HttpDelivery;
+import io.quaestor.platform.outbox.Outbox;
+import io.quaestor.platform.outbox.Retry;
 import io.quaestor.platform.persistence.Datasources;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,11 +16,6 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 
 import javax.sql.DataSource;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.sql.Connection;
@@ -25,11 +23,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -39,14 +37,11 @@ import java.util.UUID;
  * published at {@code /api/opendsr/public-key}).
  */
 @ApplicationScoped
-public class OpenDsrCallbacks {
+public class OpenDsrCallbacks implements Outbox {
 
     private static final String CLAIM = """
             SELECT id, url, payload, attempts FROM opendsr_callback WHERE delivered_at IS NULL AND next_attempt_at <= ?
             ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED""";
-
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
 
     @Resource(lookup = Datasources.QUAESTOR)
     DataSource quaestor;
@@ -100,7 +95,18 @@ public class OpenDsrCallbacks {
         }
     }
 
+    @Override
+    public String name() {
+        return "opendsr-callbacks";
+    }
+
+    @Override
+    public boolean enabled() {
+        return sealing.signer().isPresent();
+    }
+
     /** @return whether a callback was due */
+    @Override
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public boolean deliverNext() {
         Instant now = clock.instant();
@@ -129,8 +135,7 @@ public class OpenDsrCallbacks {
                     s.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
                     s.setObject(2, id);
                 } else {
-                    s.setObject(1, OffsetDateTime.ofInstant(now.plus(Duration.ofMinutes(Math.min(60, 1L << Math.min(6, attempts)))),
-                            ZoneOffset.UTC));
+                    s.setObject(1, OffsetDateTime.ofInstant(now.plus(Retry.pauseAfter(attempts)), ZoneOffset.UTC));
                     s.setString(2, error);
                     s.setObject(3, id);
                 }
@@ -145,16 +150,9 @@ public class OpenDsrCallbacks {
     private String post(String url, String body) {
         try {
             String signature = Base64.getEncoder().encodeToString(sealing.requireSigner().sign(body.getBytes(StandardCharsets.UTF_8)));
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json").header("X-OpenDSR-Signature", signature)
-                    .header("X-OpenGDPR-Signature", signature).POST(HttpRequest.BodyPublishers.ofString(body)).build();
-            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-            return status / 100 == 2 ? null : "HTTP " + status;
-        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+            return HttpDelivery.post(url, body, Map.of("X-OpenDSR-Signature", signature, "X-OpenGDPR-Signature", signature));
+        } catch (GeneralSecurityException e) {
             return e.getClass().getSimpleName();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.quaestor.dsar.control;
 
 import io.quaestor.dsar.entity.DataSubjectRequest;
+import io.quaestor.platform.outbox.Outbox;
+import io.quaestor.platform.outbox.Retry;
 import io.quaestor.platform.persistence.Datasources;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,7 +32,7 @@ import java.util.UUID;
  * with growing pauses (1 min doubling to 1 h); the error's class, never its text, is kept.
  */
 @ApplicationScoped
-public class SubjectMessageSender {
+public class SubjectMessageSender implements Outbox {
 
     private static final String CLAIM = """
             SELECT id, request_id, kind, attempts FROM subject_message
@@ -51,9 +53,20 @@ public class SubjectMessageSender {
     @Inject
     Clock clock;
 
+    @Override
+    public String name() {
+        return "subject-messages";
+    }
+
+    @Override
+    public boolean enabled() {
+        return mailer.configured();
+    }
+
     /** @return whether a message was due (sent or failed); false when the queue is empty */
+    @Override
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public boolean sendNext() {
+    public boolean deliverNext() {
         Instant now = clock.instant();
         try (Connection c = quaestor.getConnection()) {
             UUID id;
@@ -104,7 +117,7 @@ public class SubjectMessageSender {
     }
 
     private static void retryLater(Connection c, UUID id, int attempts, Instant now, String error) throws SQLException {
-        Duration pause = Duration.ofMinutes(Math.min(60, 1L << Math.min(6, attempts)));
+        Duration pause = Retry.pauseAfter(attempts);
         try (PreparedStatement s = c.prepareStatement("UPDATE subject_message SET attempts = attempts + 1, "
                 + "next_attempt_at = ?, last_error = ? WHERE id = ?")) {
             s.setObject(1, OffsetDateTime.ofInstant(now.plus(pause), ZoneOffset.UTC));

@@ -1,5 +1,8 @@
 package io.quaestor.webhooks.control;
 
+import io.quaestor.platform.outbox.HttpDelivery;
+import io.quaestor.platform.outbox.Outbox;
+import io.quaestor.platform.outbox.Retry;
 import io.quaestor.platform.persistence.Datasources;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,21 +11,16 @@ import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import javax.sql.DataSource;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -31,14 +29,11 @@ import java.util.UUID;
  * answer delivers it; anything else is retried after 1, 2, 4 ... up to 60 minutes.
  */
 @ApplicationScoped
-public class WebhookSender {
+public class WebhookSender implements Outbox {
 
     private static final String CLAIM = """
             SELECT id, payload, attempts FROM gateway_webhook WHERE delivered_at IS NULL AND next_attempt_at <= ?
             ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED""";
-
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
 
     @Resource(lookup = Datasources.QUAESTOR)
     DataSource quaestor;
@@ -54,10 +49,17 @@ public class WebhookSender {
     @ConfigProperty(name = "quaestor.gateway.webhook.secret")
     Optional<String> secret;
 
-    public boolean configured() {
+    @Override
+    public String name() {
+        return "gateway-webhooks";
+    }
+
+    @Override
+    public boolean enabled() {
         return url.isPresent() && secret.isPresent();
     }
 
+    @Override
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public boolean deliverNext() {
         Instant now = clock.instant();
@@ -84,8 +86,7 @@ public class WebhookSender {
                     s.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
                     s.setObject(2, id);
                 } else {
-                    Duration pause = Duration.ofMinutes(Math.min(60, 1L << Math.min(6, attempts)));
-                    s.setObject(1, OffsetDateTime.ofInstant(now.plus(pause), ZoneOffset.UTC));
+                    s.setObject(1, OffsetDateTime.ofInstant(now.plus(Retry.pauseAfter(attempts)), ZoneOffset.UTC));
                     s.setString(2, error);
                     s.setObject(3, id);
                 }
@@ -99,20 +100,7 @@ public class WebhookSender {
 
     /** @return null when delivered, else what went wrong (a status or an exception's class, never a body) */
     private String post(UUID id, String body, Instant now) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url.orElseThrow())).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .header("Quaestor-Event-Id", id.toString())
-                .header("Quaestor-Signature", GatewayWebhooks.signature(Base64.getDecoder().decode(secret.orElseThrow().trim()),
-                        now.getEpochSecond(), body))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        try {
-            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-            return status / 100 == 2 ? null : "HTTP " + status;
-        } catch (IOException e) {
-            return e.getClass().getSimpleName();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
-        }
+        String signature = GatewayWebhooks.signature(Base64.getDecoder().decode(secret.orElseThrow().trim()), now.getEpochSecond(), body);
+        return HttpDelivery.post(url.orElseThrow(), body, Map.of("Quaestor-Event-Id", id.toString(), "Quaestor-Signature", signature));
     }
 }
