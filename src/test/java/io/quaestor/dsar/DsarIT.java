@@ -277,6 +277,31 @@ class DsarIT {
     }
 
     @Test
+    void anErasureWithOpenBillingWaitsForASecondOfficer() throws Exception {
+        UUID account = customer("erase");
+        try (Connection c = TestDatabase.superuser("gateway"); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO invoices (id, organization_id, account_id, number, issued_at, amount_cents, currency, status) "
+                    + "SELECT gen_random_uuid(), organization_id, id, 'INV-" + account + "', now(), 900, 'EUR', 'open' FROM accounts "
+                    + "WHERE id = '" + account + "'");
+        }
+        String id = officerFilingFor("ERASURE", email(account), "id card").getString("id");
+        Api.Reply started = step(id, "{\"action\":\"start\"}");
+        assertEquals(200, started.status(), started.body());
+        assertEquals("AWAITING_APPROVAL", started.json().getString("status"));
+        assertTrue(started.body().contains("blocking erasure"), started.body());
+        Api.Reply self = step(id, "{\"action\":\"approve\"}");
+        assertEquals(403, self.status(), self.body());
+        Api.Session admin = StaffFixtures.admin(api);
+        String second = StaffFixtures.createUser(api, admin, StaffFixtures.uniqueUsername("second-officer"), "PERSON",
+                Role.PRIVACY_OFFICER).getJsonObject("user").getString("id");
+        Api.Bearer secondOfficer = new Api.Bearer(StaffFixtures.issueToken(api, admin, second, Role.PRIVACY_OFFICER));
+        Api.Reply approved = api.post("api/dsar/requests/" + id + "/actions", "{\"action\":\"approve\",\"reason\":\"invoice settled by finance\"}",
+                secondOfficer);
+        assertEquals(200, approved.status(), approved.body());
+        assertEquals("IN_PROGRESS", approved.json().getString("status"));
+    }
+
+    @Test
     void aRectificationChangesTheGatewayRecordAndKeepsOnlyPseudonymsOfTheValues() throws Exception {
         UUID account = customer("rectify");
         String id = officerFilingFor("RECTIFICATION", email(account), "id card").getString("id");

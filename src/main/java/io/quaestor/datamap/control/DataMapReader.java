@@ -90,14 +90,23 @@ public final class DataMapReader {
 
     private DataMap.MappedTable table(Element e) {
         Fields f = object(e.json, e.path, Set.of("store", "name", "category", "purpose", "legalBasis", "source", "link",
-                "retention", "erasure", "columns"));
+                "retention", "erasure", "blocksErasure", "columns"));
         if (f == null) {
             return null;
         }
         return new DataMap.MappedTable(f.identifier("store"), f.identifier("name"), f.oneOf("category", CATEGORIES, true),
                 f.text("purpose", true), f.oneOf("legalBasis", Set.of("contract", "legal obligation", "legitimate interest", "consent"), true),
                 f.text("source", true), link(f.member("link", false)), retention(f.member("retention", false)),
-                erasure(f.member("erasure", false)), f.list("columns", true, this::column), e.json.line());
+                erasure(f.member("erasure", false)), condition(f.member("blocksErasure", false)), f.list("columns", true, this::column),
+                e.json.line());
+    }
+
+    private DataMap.Condition condition(Element e) {
+        if (e == null) {
+            return null;
+        }
+        Fields f = object(e.json, e.path, Set.of("column", "equals"));
+        return f == null ? null : new DataMap.Condition(f.identifier("column"), f.text("equals", true));
     }
 
     private DataMap.Link link(Element e) {

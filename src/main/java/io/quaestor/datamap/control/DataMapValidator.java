@@ -122,6 +122,9 @@ public final class DataMapValidator {
                 checkColumnErasure(table, column, live, at + ".erasure");
             }
         }
+        if (table.blocksErasure() != null && !columns.containsKey(table.blocksErasure().column())) {
+            problem(element + ".blocksErasure.column", "column '" + table.name() + "." + table.blocksErasure().column() + "' does not exist");
+        }
         checkLink(table, columns, element + ".link");
         checkRetention(table, columns, element + ".retention");
         checkRowErasure(table, element + ".erasure");

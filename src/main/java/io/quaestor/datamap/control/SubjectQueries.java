@@ -81,6 +81,16 @@ public final class SubjectQueries {
         return rows(table) + " LIMIT ?";
     }
 
+    /** How many of this table's rows belong to the subjects bound as one array parameter. */
+    public String count(DataMap.MappedTable table) {
+        return "SELECT count(*) FROM " + q(table.name()) + " t0 WHERE " + belongs(table, "t0", "ANY(?)", 1);
+    }
+
+    /** How many of the subjects' rows in this table block erasure; a second parameter is the condition's value. */
+    public String countBlocking(DataMap.MappedTable table) {
+        return count(table) + " AND t0." + q(table.blocksErasure().column()) + "::text = ?";
+    }
+
     /** The tables of the subjects' store whose rows can belong to a subject, in map order. */
     public List<DataMap.MappedTable> subjectTables() {
         return map.tables().stream().filter(t -> t.link() != null && t.store().equals(map.subject().store())).toList();

@@ -87,6 +87,41 @@ public final class SubjectRows {
         }
     }
 
+    /** The subjects' footprint: how many rows they have in all, and how many of them block erasure. */
+    public record Footprint(long rows, long blocking) {
+    }
+
+    public Footprint footprint(List<Object> subjectKeys) throws SQLException {
+        long rows = 0;
+        long blocking = 0;
+        if (subjectKeys.isEmpty()) {
+            return new Footprint(0, 0);
+        }
+        try (Connection c = store.getConnection()) {
+            Array keys = c.createArrayOf(keyArrayType(c), subjectKeys.toArray());
+            for (DataMap.MappedTable table : queries.subjectTables()) {
+                rows += single(c, queries.count(table), keys, null);
+                if (table.blocksErasure() != null) {
+                    blocking += single(c, queries.countBlocking(table), keys, table.blocksErasure().equals());
+                }
+            }
+        }
+        return new Footprint(rows, blocking);
+    }
+
+    private static long single(Connection c, String sql, Array keys, String value) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setArray(1, keys);
+            if (value != null) {
+                s.setString(2, value);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     /** Restricts processing of the subject; false when the map names no restriction flag or no such subject exists. */
     public boolean restrict(Object subjectKey) throws SQLException {
         java.util.Optional<String> sql = queries.restrict();

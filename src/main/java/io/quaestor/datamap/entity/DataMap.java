@@ -58,8 +58,17 @@ public record DataMap(String version, String description, List<Store> stores, Su
     public record MappedColumn(String name, String label, boolean export, Erasure erasure) {
     }
 
+    /** A row condition: {@code column = value} (the value compared as text). */
+    public record Condition(String column, String equals) {
+    }
+
+    /**
+     * {@code blocksErasure}, when given, marks rows that must not be erased without a second
+     * officer's approval (for example invoices still open).
+     */
     public record MappedTable(String store, String name, String category, String purpose, String legalBasis, String source,
-                              Link link, Retention retention, Erasure erasure, List<MappedColumn> columns, int line) {
+                              Link link, Retention retention, Erasure erasure, Condition blocksErasure, List<MappedColumn> columns,
+                              int line) {
         public MappedTable {
             columns = List.copyOf(columns);
         }

@@ -219,6 +219,8 @@ public class RequestsResource {
         RequestLifecycle.Action action = RequestLifecycle.Action.valueOf(step.action.toUpperCase(Locale.ROOT).replace('-', '_'));
         if (action == RequestLifecycle.Action.COMPLETE) {
             requests.complete(id, step.reason, callers.require());
+        } else if (action == RequestLifecycle.Action.START) {
+            requests.start(id, step.reason, callers.require());
         } else {
             requests.act(id, action, step.reason, step.ground == null ? null : RejectionGround.valueOf(step.ground), step.groundText,
                     callers.require());

@@ -77,6 +77,15 @@ public class CompletionEffects {
         }
     }
 
+    /** How many rows the subject holds, and how many block erasure. */
+    public SubjectRows.Footprint footprint(List<Object> keys) {
+        try {
+            return finder.rows().footprint(keys);
+        } catch (SQLException e) {
+            throw new IllegalStateException("the gateway store could not be read", e);
+        }
+    }
+
     /** Outside any transaction: sets the restriction flag of each subject key; repeating it changes nothing. */
     public void applyInGateway(DataSubjectRequest request, List<Object> keys) {
         if (!RESTRICTING.contains(request.getType())) {

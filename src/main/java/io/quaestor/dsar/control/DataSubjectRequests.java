@@ -96,6 +96,38 @@ public class DataSubjectRequests {
     @ConfigProperty(name = "quaestor.dsar.verification.lapse-after", defaultValue = "P14D")
     Duration lapseAfter;
 
+    @Inject
+    @ConfigProperty(name = "quaestor.dsar.erasure.approval-above-rows", defaultValue = "100000")
+    long approvalAboveRows;
+
+    /**
+     * Starts work on a request. An erasure whose subject holds more rows than the configured
+     * size, or rows the data map marks as blocking erasure (open invoices), goes straight to a
+     * second officer's approval, with the reason in its history.
+     */
+    public DataSubjectRequest start(UUID id, String reason, Caller officer) {
+        DataSubjectRequest request = get(id);
+        String approvalReason = null;
+        if (request.getType() == RequestType.ERASURE && request.getStatus() == RequestStatus.VERIFIED) {
+            io.quaestor.datamap.control.SubjectRows.Footprint footprint = effects.footprint(effects.subjectKeys(request));
+            if (footprint.blocking() > 0) {
+                approvalReason = footprint.blocking() + " row(s) the data map marks as blocking erasure (for example open billing)";
+            } else if (footprint.rows() > approvalAboveRows) {
+                approvalReason = footprint.rows() + " rows, above the " + approvalAboveRows + " that need approval";
+            }
+        }
+        return self.startRecorded(id, reason, approvalReason, officer);
+    }
+
+    @Transactional
+    public DataSubjectRequest startRecorded(UUID id, String reason, String approvalReason, Caller officer) {
+        DataSubjectRequest request = act(id, RequestLifecycle.Action.START, reason, null, null, officer);
+        if (approvalReason != null) {
+            lifecycle.move(request, RequestLifecycle.Action.REQUEST_APPROVAL, "quaestor", null, approvalReason);
+        }
+        return request;
+    }
+
     /** Whatever the email or account, the answer is the same: a request awaiting identity. */
     @Transactional
     public DataSubjectRequest filePublic(PublicIntake intake) {
@@ -346,11 +378,18 @@ public class DataSubjectRequests {
         timers.schedule(OVERDUE, request.getId(), due);
     }
 
+    /** Whoever asked for approval (or started the request, when Quaestor itself asked) cannot give it. */
     private void requireSecondPerson(DataSubjectRequest request, String actor) {
-        boolean asked = history(request.getId()).stream()
-                .filter(e -> e.getAction().equals(RequestLifecycle.Action.REQUEST_APPROVAL.slug()))
-                .reduce((first, second) -> second).map(e -> e.getActor().equals(actor)).orElse(false);
-        if (asked) {
+        List<RequestEvent> history = history(request.getId());
+        String asker = null;
+        for (RequestEvent event : history) {
+            if (event.getAction().equals(RequestLifecycle.Action.START.slug())) {
+                asker = event.getActor();
+            } else if (event.getAction().equals(RequestLifecycle.Action.REQUEST_APPROVAL.slug()) && !"quaestor".equals(event.getActor())) {
+                asker = event.getActor();
+            }
+        }
+        if (actor.equals(asker)) {
             throw new io.quaestor.platform.problem.AccessDeniedException("self-approval",
                     "The officer who asked for approval cannot give it.");
         }
