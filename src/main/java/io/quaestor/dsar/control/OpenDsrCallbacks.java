@@ -4,7 +4,7 @@ import io.quaestor.audit.control.AuditSealing;
 import io.quaestor.dsar.entity.DataSubjectRequest;
 import io.quaestor.platform.outbox.HttpDelivery;
 import io.quaestor.platform.outbox.Outbox;
-import io.quaestor.platform.outbox.Retry;
+import io.quaestor.platform.outbox.OutboxRows;
 import io.quaestor.platform.persistence.Datasources;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -128,19 +128,7 @@ public class OpenDsrCallbacks implements Outbox {
                 }
             }
             String error = post(url, body);
-            try (PreparedStatement s = c.prepareStatement(error == null
-                    ? "UPDATE opendsr_callback SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?"
-                    : "UPDATE opendsr_callback SET next_attempt_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?")) {
-                if (error == null) {
-                    s.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-                    s.setObject(2, id);
-                } else {
-                    s.setObject(1, OffsetDateTime.ofInstant(now.plus(Retry.pauseAfter(attempts)), ZoneOffset.UTC));
-                    s.setString(2, error);
-                    s.setObject(3, id);
-                }
-                s.executeUpdate();
-            }
+            OutboxRows.settle(c, "opendsr_callback", id, attempts, error, now);
             return true;
         } catch (SQLException e) {
             throw new IllegalStateException("the callback queue could not be read", e);

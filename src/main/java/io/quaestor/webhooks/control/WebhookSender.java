@@ -2,7 +2,7 @@ package io.quaestor.webhooks.control;
 
 import io.quaestor.platform.outbox.HttpDelivery;
 import io.quaestor.platform.outbox.Outbox;
-import io.quaestor.platform.outbox.Retry;
+import io.quaestor.platform.outbox.OutboxRows;
 import io.quaestor.platform.persistence.Datasources;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -79,19 +79,7 @@ public class WebhookSender implements Outbox {
                 }
             }
             String error = post(id, body, now);
-            try (PreparedStatement s = c.prepareStatement(error == null
-                    ? "UPDATE gateway_webhook SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?"
-                    : "UPDATE gateway_webhook SET next_attempt_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?")) {
-                if (error == null) {
-                    s.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-                    s.setObject(2, id);
-                } else {
-                    s.setObject(1, OffsetDateTime.ofInstant(now.plus(Retry.pauseAfter(attempts)), ZoneOffset.UTC));
-                    s.setString(2, error);
-                    s.setObject(3, id);
-                }
-                s.executeUpdate();
-            }
+            OutboxRows.settle(c, "gateway_webhook", id, attempts, error, now);
             return true;
         } catch (SQLException e) {
             throw new IllegalStateException("the webhook queue could not be read", e);

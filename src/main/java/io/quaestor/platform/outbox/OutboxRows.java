@@ -1,0 +1,37 @@
+package io.quaestor.platform.outbox;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+/**
+ * Marks an outbox row delivered, or failed and due again after {@link Retry}. For tables with
+ * {@code delivered_at}, {@code next_attempt_at}, {@code attempts} and {@code last_error}; the
+ * table name is a constant of the calling outbox, never input.
+ */
+public final class OutboxRows {
+
+    private OutboxRows() {
+    }
+
+    /** @param error null when the delivery succeeded */
+    public static void settle(Connection c, String table, UUID id, int attempts, String error, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(error == null
+                ? "UPDATE " + table + " SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?"
+                : "UPDATE " + table + " SET next_attempt_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?")) {
+            if (error == null) {
+                s.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                s.setObject(2, id);
+            } else {
+                s.setObject(1, OffsetDateTime.ofInstant(now.plus(Retry.pauseAfter(attempts)), ZoneOffset.UTC));
+                s.setString(2, error);
+                s.setObject(3, id);
+            }
+            s.executeUpdate();
+        }
+    }
+}
