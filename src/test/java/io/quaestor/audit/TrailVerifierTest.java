@@ -67,6 +67,16 @@ class TrailVerifierTest {
     }
 
     @Test
+    void aChangedStoredRecordIsCaughtThoughItsColumnsAreIntact() throws Exception {
+        String db = trail();
+        tamper(db, "UPDATE audit_event SET canonical = canonical || '\\x20'::bytea WHERE seq = 5");
+        TrailVerifier.Report report = verify(db);
+        assertFalse(report.intact());
+        assertEquals(5, report.firstBadSeq());
+        assertTrue(report.finding().contains("stored canonical record"), report.finding());
+    }
+
+    @Test
     void aDeletedEventIsNamedByItsSequenceNumber() throws Exception {
         String db = trail();
         tamper(db, "DELETE FROM audit_event WHERE seq = 7");
