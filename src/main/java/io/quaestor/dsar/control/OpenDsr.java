@@ -78,6 +78,7 @@ public class OpenDsr {
             throw new InvalidInputException("submitted_time", "submitted_time cannot be in the future.");
         }
         byte[] hash = sha256(s.rawBody());
+        lockId(s.subjectRequestId());
         Optional<Receipt> earlier = existing(s.subjectRequestId(), hash);
         if (earlier.isPresent()) {
             return earlier.get();
@@ -120,6 +121,17 @@ public class OpenDsr {
         Submitted submitted = submitted(subjectRequestId).orElseThrow(() -> new NotFoundException("No OpenDSR request has this id."));
         requests.act(submitted.requestId(), RequestLifecycle.Action.CANCEL, "cancelled by the controller", null, null, sender);
         return status(subjectRequestId);
+    }
+
+    /** Two submissions of one id at once take turns, so the second finds the first instead of a key violation. */
+    private void lockId(UUID subjectRequestId) {
+        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+            s.setString(1, "opendsr:" + subjectRequestId);
+            s.executeQuery().close();
+        } catch (SQLException e) {
+            throw new IllegalStateException("the submission could not be locked", e);
+        }
     }
 
     /** pending, in_progress, completed or cancelled, as OpenDSR names them. */

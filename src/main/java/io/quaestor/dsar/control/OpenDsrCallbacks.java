@@ -28,6 +28,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -38,10 +39,6 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class OpenDsrCallbacks implements Outbox {
-
-    private static final String CLAIM = """
-            SELECT id, url, payload, attempts FROM opendsr_callback WHERE delivered_at IS NULL AND next_attempt_at <= ?
-            ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED""";
 
     @Resource(lookup = Datasources.QUAESTOR)
     DataSource quaestor;
@@ -111,24 +108,12 @@ public class OpenDsrCallbacks implements Outbox {
     public boolean deliverNext() {
         Instant now = clock.instant();
         try (Connection c = quaestor.getConnection()) {
-            UUID id;
-            String url;
-            String body;
-            int attempts;
-            try (PreparedStatement s = c.prepareStatement(CLAIM)) {
-                s.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-                try (ResultSet rs = s.executeQuery()) {
-                    if (!rs.next()) {
-                        return false;
-                    }
-                    id = rs.getObject(1, UUID.class);
-                    url = rs.getString(2);
-                    body = rs.getString(3);
-                    attempts = rs.getInt(4);
-                }
+            Optional<OutboxRows.Claimed> claimed = OutboxRows.claimNext(c, "opendsr_callback", true, now);
+            if (claimed.isEmpty()) {
+                return false;
             }
-            String error = post(url, body);
-            OutboxRows.settle(c, "opendsr_callback", id, attempts, error, now);
+            OutboxRows.Claimed row = claimed.get();
+            OutboxRows.settle(c, "opendsr_callback", row.id(), row.attempts(), post(row.url(), row.payload()), now);
             return true;
         } catch (SQLException e) {
             throw new IllegalStateException("the callback queue could not be read", e);

@@ -2,10 +2,12 @@ package io.quaestor.platform.outbox;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -16,6 +18,22 @@ import java.util.UUID;
 public final class OutboxRows {
 
     private OutboxRows() {
+    }
+
+    /** A claimed row: locked until the claiming transaction ends. {@code url} is null for outboxes with one fixed address. */
+    public record Claimed(UUID id, String url, String payload, int attempts) {
+    }
+
+    /** The oldest due row, locked ({@code SKIP LOCKED}, so each row is claimed by one instance); empty when none is due. */
+    public static Optional<Claimed> claimNext(Connection c, String table, boolean perRowUrl, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT id, " + (perRowUrl ? "url" : "NULL") + ", payload, attempts FROM "
+                + table + " WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED")) {
+            s.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(new Claimed(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getInt(4)))
+                        : Optional.empty();
+            }
+        }
     }
 
     /** @param error null when the delivery succeeded */

@@ -31,10 +31,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class WebhookSender implements Outbox {
 
-    private static final String CLAIM = """
-            SELECT id, payload, attempts FROM gateway_webhook WHERE delivered_at IS NULL AND next_attempt_at <= ?
-            ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED""";
-
     @Resource(lookup = Datasources.QUAESTOR)
     DataSource quaestor;
 
@@ -64,22 +60,12 @@ public class WebhookSender implements Outbox {
     public boolean deliverNext() {
         Instant now = clock.instant();
         try (Connection c = quaestor.getConnection()) {
-            UUID id;
-            String body;
-            int attempts;
-            try (PreparedStatement s = c.prepareStatement(CLAIM)) {
-                s.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-                try (ResultSet rs = s.executeQuery()) {
-                    if (!rs.next()) {
-                        return false;
-                    }
-                    id = rs.getObject(1, UUID.class);
-                    body = rs.getString(2);
-                    attempts = rs.getInt(3);
-                }
+            Optional<OutboxRows.Claimed> claimed = OutboxRows.claimNext(c, "gateway_webhook", false, now);
+            if (claimed.isEmpty()) {
+                return false;
             }
-            String error = post(id, body, now);
-            OutboxRows.settle(c, "gateway_webhook", id, attempts, error, now);
+            OutboxRows.Claimed row = claimed.get();
+            OutboxRows.settle(c, "gateway_webhook", row.id(), row.attempts(), post(row.id(), row.payload(), now), now);
             return true;
         } catch (SQLException e) {
             throw new IllegalStateException("the webhook queue could not be read", e);
