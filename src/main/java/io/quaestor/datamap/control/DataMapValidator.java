@@ -130,6 +130,18 @@ public final class DataMapValidator {
         checkRowErasure(table, element + ".erasure");
     }
 
+    /** A row that links straight to the subject's key, whose own row is deleted on erasure. */
+    private boolean pointsAtErasedSubject(DataMap.MappedTable table) {
+        DataMap.Subject subject = map.subject();
+        if (subject == null || table.link() == null || table.link().isSubjectRoot()) {
+            return false;
+        }
+        boolean subjectDeleted = map.table(subject.store(), subject.table())
+                .map(t -> t.erasure() != null && "delete-row".equals(t.erasure().strategy())).orElse(false);
+        return subjectDeleted && table.link().referencedTable().equals(subject.table())
+                && table.link().referencedColumn().equals(subject.key());
+    }
+
     private void checkColumnErasure(DataMap.MappedTable table, DataMap.MappedColumn column, Column live, String at) {
         String strategy = column.erasure().strategy();
         if (table.erasure() == null || !"retain".equals(table.erasure().strategy())) {
@@ -225,6 +237,14 @@ public final class DataMapValidator {
         }
         if ("retain".equals(erasure.strategy()) && (erasure.ground() == null || erasure.ground().isBlank())) {
             problem(at + ".ground", "retaining a subject's rows needs a named ground");
+        }
+        if ("retain".equals(erasure.strategy()) && pointsAtErasedSubject(table)) {
+            boolean released = table.columns().stream().anyMatch(c -> c.name().equals(table.link().column())
+                    && c.erasure() != null && "set-null".equals(c.erasure().strategy()));
+            if (!released) {
+                problem(at, "retained rows would still point at the erased subject: map column '" + table.link().column()
+                        + "' with erasure strategy 'set-null' (and make it nullable)");
+            }
         }
     }
 
