@@ -91,6 +91,72 @@ public final class SubjectQueries {
         return count(table) + " AND t0." + q(table.blocksErasure().column()) + "::text = ?";
     }
 
+    /** Locks the subjects' own rows for the erasing transaction; one array parameter. */
+    public String lockSubjects() {
+        DataMap.Subject subject = map.subject();
+        return "SELECT " + q(subject.key()) + " FROM " + q(subject.table()) + " WHERE " + q(subject.key()) + " = ANY(?) FOR UPDATE";
+    }
+
+    /** The values of one identifier among the subjects' rows, as text; one array parameter. */
+    public String identifierValues(DataMap.Identifier identifier) {
+        DataMap.MappedTable table = mapped(identifier.table());
+        return "SELECT DISTINCT t0." + q(identifier.column()) + "::text FROM " + q(table.name()) + " t0 WHERE "
+                + belongs(table, "t0", "ANY(?)", 1) + " AND t0." + q(identifier.column()) + " IS NOT NULL";
+    }
+
+    /** Deletes the subjects' rows of this table; one array parameter. */
+    public String delete(DataMap.MappedTable table) {
+        return "DELETE FROM " + q(table.name()) + " t0 WHERE " + belongs(table, "t0", "ANY(?)", 1);
+    }
+
+    /** Sets these columns of the subjects' rows to null; one array parameter. */
+    public String nullify(DataMap.MappedTable table, List<String> columns) {
+        return "UPDATE " + q(table.name()) + " t0 SET " + columns.stream().map(c -> q(c) + " = NULL").collect(Collectors.joining(", "))
+                + " WHERE " + belongs(table, "t0", "ANY(?)", 1);
+    }
+
+    /**
+     * The physical address and the values of these columns of the subjects' rows, locked; one array
+     * parameter. With {@link #updateAt} each row is rewritten in the same transaction.
+     */
+    public String lockedValues(DataMap.MappedTable table, List<String> columns) {
+        return "SELECT t0.tableoid::oid::bigint, t0.ctid::text, " + columns.stream().map(c -> "t0." + q(c) + "::text")
+                .collect(Collectors.joining(", ")) + " FROM " + q(table.name()) + " t0 WHERE " + belongs(table, "t0", "ANY(?)", 1)
+                + " FOR UPDATE";
+    }
+
+    /** Sets these columns (parameters in order) of one row, then tableoid and ctid. */
+    public String updateAt(DataMap.MappedTable table, List<String> columns) {
+        return "UPDATE " + q(table.name()) + " SET " + columns.stream().map(c -> q(c) + " = ?").collect(Collectors.joining(", "))
+                + " WHERE tableoid = ?::bigint::oid AND ctid = ?::tid";
+    }
+
+    /** One condition of a scan: a column and whether a value is sought anywhere in it or as all of it. */
+    public record Probe(String column, boolean anywhere) {
+    }
+
+    /**
+     * For each probe, how many rows of the table match one of its values, in one pass over the
+     * table: "anywhere" probes match a value inside the column's text, case-insensitively (an
+     * address inside free text counts); others match it exactly. One text-array parameter per
+     * probe, of lower-cased values (LIKE patterns for "anywhere").
+     */
+    public String scan(DataMap.MappedTable table, List<Probe> probes) {
+        return "SELECT " + probes.stream().map(p -> "count(*) FILTER (WHERE lower(t0." + q(p.column()) + "::text) "
+                + (p.anywhere() ? "LIKE" : "=") + " ANY(?))").collect(Collectors.joining(", ")) + " FROM " + q(table.name()) + " t0";
+    }
+
+    /** The depth of a table's link chain: 0 for the subject's own table. */
+    public int depth(DataMap.MappedTable table) {
+        int depth = 0;
+        DataMap.MappedTable current = table;
+        while (current.link() != null && !current.link().isSubjectRoot()) {
+            current = mapped(current.link().referencedTable());
+            depth++;
+        }
+        return depth;
+    }
+
     /** The tables of the subjects' store whose rows can belong to a subject, in map order. */
     public List<DataMap.MappedTable> subjectTables() {
         return map.tables().stream().filter(t -> t.link() != null && t.store().equals(map.subject().store())).toList();

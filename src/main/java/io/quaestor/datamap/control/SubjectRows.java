@@ -230,7 +230,7 @@ public final class SubjectRows {
         return rows;
     }
 
-    private String keyArrayType(Connection c) throws SQLException {
+    String keyArrayType(Connection c) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT data_type FROM information_schema.columns "
                 + "WHERE table_schema = current_schema() AND table_name = ? AND column_name = ?")) {
             s.setString(1, map.subject().table());
