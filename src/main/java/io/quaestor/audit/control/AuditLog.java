@@ -39,6 +39,21 @@ public class AuditLog {
                 RequestIds.current().orElse(null), details));
     }
 
+    /**
+     * Records what a staff member (or, with a null caller, Quaestor itself) did to a resource that
+     * is not customer data: a legal hold, a package, an erasure.
+     */
+    @Transactional(Transactional.TxType.REQUIRED)
+    public AuditEvent appendAction(Caller caller, String action, String resourceType, String resourceId, String tenant,
+                                   Map<String, String> details) {
+        AuditEvent event = new AuditEvent(UUID.randomUUID(), clock.instant(), caller == null ? "quaestor" : caller.userId().toString(),
+                caller == null ? null : caller.roleList(), caller == null ? null : caller.method().name(), false,
+                action, resourceType, resourceId, tenant, null, null, null, null, "success", null,
+                RequestIds.current().orElse(null), details);
+        append(event);
+        return event;
+    }
+
     /** @return the event's sequence number (its leaf index) */
     @Transactional(Transactional.TxType.REQUIRED)
     public long append(AuditEvent event) {

@@ -1,0 +1,2 @@
+/** Holds as the privacy office and counsel manage them. */
+package io.quaestor.holds.boundary;

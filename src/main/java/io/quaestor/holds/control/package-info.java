@@ -1,0 +1,2 @@
+/** Placing, releasing and finding the holds that apply. */
+package io.quaestor.holds.control;

@@ -1,0 +1,2 @@
+/** A legal hold and what it covers. */
+package io.quaestor.holds.entity;
