@@ -207,6 +207,46 @@ public final class SubjectRows {
         return counts;
     }
 
+    /** Streams one table's rows of the snapshot's subjects; returns how many. */
+    @FunctionalInterface
+    public interface TableStreamer {
+        long stream(DataMap.MappedTable table, RowSink sink) throws Exception;
+    }
+
+    @FunctionalInterface
+    public interface SnapshotWork {
+        void run(TableStreamer streamer) throws Exception;
+    }
+
+    /**
+     * Runs work that may read the subjects' tables several times (an export writes CSV and JSON
+     * in turn) against one repeatable-read snapshot, so every pass sees the same rows.
+     */
+    public void inSnapshot(List<Object> subjectKeys, SnapshotWork work) throws Exception {
+        try (Connection c = store.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            int isolation = c.getTransactionIsolation();
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                Array keys = c.createArrayOf(keyArrayType(c), subjectKeys.toArray());
+                work.run((table, sink) -> subjectKeys.isEmpty() ? 0 : streamTable(c, table, keys, 0, sink));
+                c.commit();
+            } catch (Exception e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setTransactionIsolation(isolation);
+                c.setAutoCommit(autoCommit);
+            }
+        }
+    }
+
+    /** The tables whose rows can belong to a subject, in map order. */
+    public List<DataMap.MappedTable> subjectTables() {
+        return queries.subjectTables();
+    }
+
     private long streamTable(Connection c, DataMap.MappedTable table, Array keys, int limit, RowSink sink) throws Exception {
         long rows = 0;
         int width = (int) table.columns().stream().filter(DataMap.MappedColumn::export).count();

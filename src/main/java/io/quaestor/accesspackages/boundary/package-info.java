@@ -1,0 +1,2 @@
+/** The subject's download and the officer's view of a package. */
+package io.quaestor.accesspackages.boundary;

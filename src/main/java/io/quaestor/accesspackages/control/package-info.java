@@ -1,0 +1,2 @@
+/** Building, sealing, handing over and deleting packages. */
+package io.quaestor.accesspackages.control;
