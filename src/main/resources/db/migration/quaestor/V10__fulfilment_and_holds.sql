@@ -53,17 +53,14 @@ GRANT SELECT, INSERT, UPDATE ON access_package TO ${runtime_role};
 GRANT SELECT, INSERT, DELETE ON access_package_segment TO ${runtime_role};
 
 -- A download link mailed to the subject: only its HMAC is kept; it opens once, before it
--- expires, and only with a fresh code sent to the same address.
+-- expires, and only with a fresh code sent to the same address (a dsar_verification challenge).
 CREATE TABLE package_link (
     id               uuid        PRIMARY KEY,
     package_id       uuid        NOT NULL REFERENCES access_package (id),
     token_hash       bytea       NOT NULL UNIQUE CHECK (octet_length(token_hash) = 32),
     created_at       timestamptz NOT NULL,
     expires_at       timestamptz NOT NULL,
-    used_at          timestamptz,
-    code_hash        bytea       CHECK (octet_length(code_hash) = 32),
-    code_expires_at  timestamptz,
-    code_attempts    integer     NOT NULL DEFAULT 0
+    used_at          timestamptz
 );
 CREATE INDEX package_link_package_idx ON package_link (package_id, created_at);
 GRANT SELECT, INSERT, UPDATE ON package_link TO ${runtime_role};

@@ -87,6 +87,9 @@ public class DataSubjectRequests {
     DataSubjectRequests self;
 
     @Inject
+    jakarta.enterprise.inject.Instance<Fulfilment> fulfilments;
+
+    @Inject
     ServerKey serverKey;
 
     @Inject
@@ -197,8 +200,9 @@ public class DataSubjectRequests {
 
     /**
      * Completes a request: first what it changes in the gateway's store (outside any transaction,
-     * repeatable), then the completion itself with its webhook and Art. 19 record. If the second
-     * step fails the first has only been applied early, and the officer can complete again.
+     * repeatable) and its fulfilment (an access package built, an erasure done and verified), then
+     * the completion itself with its webhook and Art. 19 record. If the last step fails the first
+     * ones have only been applied early, and the officer can complete again.
      */
     public DataSubjectRequest complete(UUID id, String reason, Caller officer) {
         DataSubjectRequest request = get(id);
@@ -207,6 +211,11 @@ public class DataSubjectRequests {
         }
         List<Object> keys = effects.subjectKeys(request);
         effects.applyInGateway(request, keys);
+        for (Fulfilment fulfilment : fulfilments) {
+            if (fulfilment.fulfils(request.getType())) {
+                fulfilment.fulfil(request, keys, officer);
+            }
+        }
         return self.completeRecorded(id, reason, keys, officer);
     }
 
@@ -259,7 +268,8 @@ public class DataSubjectRequests {
         }
         lifecycle.move(request, action, actor, officer.roleList(), reason);
         if (action == RequestLifecycle.Action.COMPLETE) {
-            messages.queue(request, SubjectMessages.Kind.COMPLETED);
+            boolean packaged = request.getType() == RequestType.ACCESS || request.getType() == RequestType.PORTABILITY;
+            messages.queue(request, packaged ? SubjectMessages.Kind.PACKAGE_READY : SubjectMessages.Kind.COMPLETED);
         } else if (action == RequestLifecycle.Action.REJECT) {
             messages.queue(request, SubjectMessages.Kind.REJECTED);
         }

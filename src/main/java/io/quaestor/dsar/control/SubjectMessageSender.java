@@ -53,6 +53,9 @@ public class SubjectMessageSender implements Outbox {
     @Inject
     Clock clock;
 
+    @Inject
+    jakarta.enterprise.inject.Instance<MessageExtras> extras;
+
     @Override
     public String name() {
         return "subject-messages";
@@ -90,8 +93,15 @@ public class SubjectMessageSender implements Outbox {
                 finish(c, id, now, "no-address");
                 return true;
             }
-            Map<String, String> extra = kind == SubjectMessages.Kind.VERIFICATION_CODE
-                    ? IdentityVerification.placeholders(verification.issue(request)) : Map.of();
+            Map<String, String> extra = new java.util.HashMap<>();
+            if (kind == SubjectMessages.Kind.VERIFICATION_CODE || kind == SubjectMessages.Kind.DOWNLOAD_CODE) {
+                extra.putAll(IdentityVerification.placeholders(verification.issue(request)));
+            }
+            for (MessageExtras more : extras) {
+                if (more.kinds().contains(kind)) {
+                    extra.putAll(more.placeholders(request, now));
+                }
+            }
             SubjectMessages.Rendered message = SubjectMessages.render(kind, request, extra);
             try {
                 mailer.send(request.getSubjectEmail(), message.subject(), message.body(), now);

@@ -41,6 +41,8 @@ public class SubjectMessages {
         VERIFIED("verified"),
         EXTENDED("extended"),
         COMPLETED("completed"),
+        PACKAGE_READY("package-ready"),
+        DOWNLOAD_CODE("download-code"),
         REJECTED("rejected");
 
         final String template;

@@ -56,6 +56,14 @@ public class ServerKey {
         return material;
     }
 
+    /**
+     * A 256-bit AES key for one purpose, derived from the server key (HMAC as a PRF), so that one
+     * configured secret yields independent keys and rotating it rotates them all.
+     */
+    public javax.crypto.SecretKey derivedKey(String purpose) {
+        return new SecretKeySpec(hmac("derived-key:" + purpose, "v1"), "AES");
+    }
+
     public byte[] hmac(String purpose, String value) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

@@ -1,0 +1,20 @@
+package io.quaestor.dsar.control;
+
+import io.quaestor.dsar.entity.DataSubjectRequest;
+import io.quaestor.dsar.entity.RequestType;
+import io.quaestor.security.control.Caller;
+
+import java.util.List;
+
+/**
+ * What fulfilling a request of some type does across the stores (building an access package,
+ * erasing), run outside any transaction before the request completes. It must be repeatable:
+ * if the completion fails afterwards, the officer completes again and it runs again. Throwing
+ * keeps the request open.
+ */
+public interface Fulfilment {
+
+    boolean fulfils(RequestType type);
+
+    void fulfil(DataSubjectRequest request, List<Object> subjectKeys, Caller officer);
+}
