@@ -226,6 +226,19 @@ public class DataSubjectRequests {
         return request;
     }
 
+    /**
+     * Completes a request whose fulfilment finished without an officer waiting for it (an erasure
+     * resumed after a restart): Quaestor is the actor, the reason says why.
+     */
+    @Transactional
+    public DataSubjectRequest completeUnattended(UUID id, String reason, List<Object> keys) {
+        DataSubjectRequest request = locked(id);
+        lifecycle.move(request, RequestLifecycle.Action.COMPLETE, "quaestor", null, reason);
+        messages.queue(request, SubjectMessages.Kind.COMPLETED);
+        effects.record(request, keys);
+        return request;
+    }
+
     /** Applies an officer-approved change to one mapped field, recording old and new values as pseudonyms only. */
     public DataSubjectRequest rectify(UUID id, String column, String value, Caller officer) {
         DataSubjectRequest request = get(id);

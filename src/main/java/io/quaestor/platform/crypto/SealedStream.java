@@ -70,27 +70,36 @@ public final class SealedStream {
 
     /** The stream key sealed under the master key, bound to {@code context} (for example the file's id). */
     public static byte[] wrap(SecretKey master, StreamKey streamKey, byte[] context) {
+        return seal(master, streamKey.encoded(), context);
+    }
+
+    public static StreamKey unwrap(SecretKey master, byte[] wrapped, byte[] context) {
+        return StreamKey.decode(open(master, wrapped, context));
+    }
+
+    /** A small value sealed in one piece (AES-256-GCM, random nonce first), bound to {@code context}. */
+    public static byte[] seal(SecretKey key, byte[] plain, byte[] context) {
         try {
             byte[] nonce = new byte[12];
             RANDOM.nextBytes(nonce);
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, master, new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(context);
-            byte[] sealed = cipher.doFinal(streamKey.encoded());
+            byte[] sealed = cipher.doFinal(plain);
             return ByteBuffer.allocate(12 + sealed.length).put(nonce).put(sealed).array();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the stream key could not be wrapped", e);
+            throw new IllegalStateException("the value could not be sealed", e);
         }
     }
 
-    public static StreamKey unwrap(SecretKey master, byte[] wrapped, byte[] context) {
+    public static byte[] open(SecretKey key, byte[] sealed, byte[] context) {
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, master, new GCMParameterSpec(TAG_BITS, wrapped, 0, 12));
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 0, 12));
             cipher.updateAAD(context);
-            return StreamKey.decode(cipher.doFinal(wrapped, 12, wrapped.length - 12));
+            return cipher.doFinal(sealed, 12, sealed.length - 12);
         } catch (GeneralSecurityException e) {
-            throw new SecurityException("the stream key does not open with this master key", e);
+            throw new SecurityException("the sealed value does not open with this key and context", e);
         }
     }
 

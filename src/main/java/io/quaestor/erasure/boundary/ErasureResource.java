@@ -1,0 +1,76 @@
+package io.quaestor.erasure.boundary;
+
+import io.quaestor.erasure.control.DeletionCertificates;
+import io.quaestor.erasure.control.ErasureRuns;
+import io.quaestor.platform.problem.NotFoundException;
+import io.quaestor.security.entity.Role;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.io.StringReader;
+import java.util.UUID;
+
+/** Where an erasure stands, and its deletion certificate as JSON (the sealed original) or PDF. */
+@Path("dsar/requests/{id}")
+@Tag(name = "Data-subject requests")
+public class ErasureResource {
+
+    @Inject
+    ErasureRuns runs;
+
+    @Inject
+    DeletionCertificates certificates;
+
+    @GET
+    @Path("erasure")
+    @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Role.Names.PRIVACY_OFFICER, Role.Names.AUDITOR})
+    @Operation(summary = "The request's erasure run: its state, the plan, what was applied, attempts and the last scan")
+    public JsonObject run(@PathParam("id") UUID id) {
+        ErasureRuns.Run run = runs.byRequest(id).orElseThrow(() -> new NotFoundException("No erasure was started for this request."));
+        JsonObjectBuilder o = Json.createObjectBuilder().add("id", run.id().toString()).add("state", run.state())
+                .add("cause", run.cause()).add("subject", run.subjectPseudonym()).add("dataMapVersion", run.dataMapVersion())
+                .add("attempts", run.attempts()).add("startedBy", run.startedBy()).add("startedAt", run.startedAt().toString())
+                .add("planned", parse(run.planned())).add("applied", parse(run.applied()));
+        if (run.scan() != null) {
+            o.add("scan", parse(run.scan()));
+        }
+        if (run.finishedAt() != null) {
+            o.add("finishedAt", run.finishedAt().toString());
+        }
+        return o.build();
+    }
+
+    @GET
+    @Path("deletion-certificate")
+    @Produces({MediaType.APPLICATION_JSON, "application/pdf"})
+    @RolesAllowed({Role.Names.PRIVACY_OFFICER, Role.Names.AUDITOR})
+    @Operation(summary = "The deletion certificate; its SHA-256 (header Digest) is sealed in the audit trail",
+            description = "Accept: application/pdf for the document; the JSON body is byte for byte what was digested.")
+    public Response certificate(@PathParam("id") UUID id, @jakarta.ws.rs.HeaderParam("Accept") String accept) {
+        DeletionCertificates.Certificate certificate = certificates.require(id);
+        Response.ResponseBuilder response = accept != null && accept.contains("application/pdf")
+                ? Response.ok(certificates.pdf(certificate), "application/pdf")
+                .header("Content-Disposition", "attachment; filename=\"deletion-certificate-" + certificate.runId() + ".pdf\"")
+                : Response.ok(certificate.content(), MediaType.APPLICATION_JSON);
+        return response.header("Repr-Digest", "sha-256=:" + java.util.Base64.getEncoder()
+                        .encodeToString(java.util.HexFormat.of().parseHex(certificate.sha256())) + ":")
+                .header("X-Certificate-SHA256", certificate.sha256())
+                .header("X-Audit-Event", certificate.auditEventId().toString()).build();
+    }
+
+    private static jakarta.json.JsonValue parse(String json) {
+        return Json.createReader(new StringReader(json)).readValue();
+    }
+}

@@ -1,0 +1,2 @@
+/** Erasure runs and deletion certificates as officers and auditors read them. */
+package io.quaestor.erasure.boundary;

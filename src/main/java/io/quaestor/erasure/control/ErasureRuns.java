@@ -1,0 +1,141 @@
+package io.quaestor.erasure.control;
+
+import io.quaestor.platform.persistence.Datasources;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The erasure_run rows: where each erasure stands. Every step is its own committed transaction, so
+ * that after a crash the next attempt knows exactly which step to take.
+ */
+@ApplicationScoped
+public class ErasureRuns {
+
+    /** STARTED (holds checked, keys being revoked), APPLYING (store transaction about to commit), APPLIED, CERTIFIED, UNVERIFIED. */
+    public record Run(UUID id, UUID requestId, String cause, String subjectPseudonym, String tenant, String state,
+                      String dataMapVersion, byte[] sealedIdentifiers, String planned, String applied, String scan, int attempts,
+                      String startedBy, Instant startedAt, Instant finishedAt) {
+    }
+
+    private static final String COLUMNS = "id, request_id, cause, subject_pseudonym, tenant, state, datamap_version, "
+            + "sealed_identifiers, planned, applied, scan, attempts, started_by, started_at, finished_at";
+
+    @Resource(lookup = Datasources.QUAESTOR)
+    DataSource quaestor;
+
+    @Inject
+    Clock clock;
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void insert(Run run) {
+        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO erasure_run (" + COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            s.setObject(1, run.id());
+            s.setObject(2, run.requestId());
+            s.setString(3, run.cause());
+            s.setString(4, run.subjectPseudonym());
+            s.setString(5, run.tenant());
+            s.setString(6, run.state());
+            s.setString(7, run.dataMapVersion());
+            s.setBytes(8, run.sealedIdentifiers());
+            s.setString(9, run.planned());
+            s.setString(10, run.applied());
+            s.setString(11, run.scan());
+            s.setInt(12, run.attempts());
+            s.setString(13, run.startedBy());
+            s.setObject(14, utc(run.startedAt()));
+            s.setObject(15, utc(run.finishedAt()));
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("the erasure run could not be recorded", e);
+        }
+    }
+
+    /** Records that the store's transaction is about to commit, with what it did; committed at once. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void applying(UUID id, String applied) {
+        update(id, "UPDATE erasure_run SET state = 'APPLYING', applied = ?, attempts = attempts + 1 WHERE id = ?", applied);
+    }
+
+    /** The store's transaction committed: these are the counts it did, added to any earlier attempt's. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void applied(UUID id, String applied) {
+        update(id, "UPDATE erasure_run SET state = 'APPLIED', applied = ? WHERE id = ?", applied);
+    }
+
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void unverified(UUID id, String scan) {
+        update(id, "UPDATE erasure_run SET state = 'UNVERIFIED', scan = ? WHERE id = ?", scan);
+    }
+
+    /** The last step: the certificate is written in the same transaction, and the sealed identifiers are destroyed. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void certified(UUID id, String scan) {
+        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(
+                "UPDATE erasure_run SET state = 'CERTIFIED', scan = ?, sealed_identifiers = NULL, finished_at = ? WHERE id = ?")) {
+            s.setString(1, scan);
+            s.setObject(2, utc(clock.instant()));
+            s.setObject(3, id);
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("the erasure run could not be updated", e);
+        }
+    }
+
+    public Optional<Run> byRequest(UUID requestId) {
+        return one("SELECT " + COLUMNS + " FROM erasure_run WHERE request_id = ?", requestId);
+    }
+
+    public Optional<Run> byId(UUID id) {
+        return one("SELECT " + COLUMNS + " FROM erasure_run WHERE id = ?", id);
+    }
+
+    private Optional<Run> one(String sql, UUID id) {
+        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setObject(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Run(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getBytes(8), rs.getString(9), rs.getString(10),
+                        rs.getString(11), rs.getInt(12), rs.getString(13), instant(rs, 14), instant(rs, 15)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the erasure run could not be read", e);
+        }
+    }
+
+    private void update(UUID id, String sql, String value) {
+        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, value);
+            s.setObject(2, id);
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("the erasure run could not be updated", e);
+        }
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+}

@@ -1,0 +1,2 @@
+/** Running, resuming, verifying and certifying erasures. */
+package io.quaestor.erasure.control;
