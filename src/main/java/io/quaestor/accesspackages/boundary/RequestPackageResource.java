@@ -19,10 +19,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.util.UUID;
 
 /**
- * A request's package as the privacy office sees it: its state, size, digest, expiry and whether
+ * A request's package (by the request's id) as the privacy office sees it: its state, size, digest, expiry and whether
  * it was downloaded; never its content, which only the subject opens.
  */
-@Path("dsar/requests/{id}/package")
+@Path("dsar/packages/{id}")
 @Tag(name = "Data-subject requests")
 @Produces(MediaType.APPLICATION_JSON)
 public class RequestPackageResource {

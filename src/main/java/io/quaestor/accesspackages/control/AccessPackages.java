@@ -136,6 +136,13 @@ public class AccessPackages implements Fulfilment {
         byte[] header = header(id);
         PackageWriter.Summary summary;
         String zipSha256;
+        List<PackageWriter.ExtraDataset> extras;
+        try {
+            extras = portability ? List.of() : List.of(operatorAccess(keys));
+        } catch (SQLException e) {
+            throw new IllegalStateException("the operator-access history could not be read", e);
+        }
+        // No JTA transaction may begin while this connection is open on the thread: it would be enlisted.
         try (Connection c = quaestor.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -149,7 +156,6 @@ public class AccessPackages implements Fulfilment {
                     AccessLetter letter = new AccessLetter(map, new AccessLetter.Controller(controllerName, controllerContact,
                             authority, publicUrl + "/privacy/"));
                     Predicate<DataMap.MappedTable> tables = portability ? PackageWriter.PORTABLE : t -> true;
-                    List<PackageWriter.ExtraDataset> extras = portability ? List.of() : List.of(operatorAccess(keys));
                     summary = new PackageWriter(map, finder.rows()).write(counted,
                             new PackageWriter.Header(request.getReference(), request.getType().name(), now, map.version()),
                             keys, tables, extras, s -> letter.write(new AccessLetter.Request(request.getReference(), portability,

@@ -138,7 +138,11 @@ public final class SubjectErasure {
                 c.commit();
                 return applied;
             } catch (Exception e) {
-                c.rollback();
+                try {
+                    c.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
                 throw e;
             } finally {
                 c.setAutoCommit(autoCommit);

@@ -232,7 +232,11 @@ public class DataSubjectRequests {
      */
     @Transactional
     public DataSubjectRequest completeUnattended(UUID id, String reason, List<Object> keys) {
-        DataSubjectRequest request = locked(id);
+        // Not locked FOR UPDATE: on a timer's thread the JPA and JDBC connections of one
+        // transaction are not shared, and the message's foreign key would wait on that lock.
+        // The lifecycle still refuses a move from any state but IN_PROGRESS.
+        DataSubjectRequest request = get(id);
+        em.refresh(request);
         lifecycle.move(request, RequestLifecycle.Action.COMPLETE, "quaestor", null, reason);
         messages.queue(request, SubjectMessages.Kind.COMPLETED);
         effects.record(request, keys);

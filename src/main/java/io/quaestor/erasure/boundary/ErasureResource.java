@@ -21,8 +21,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.io.StringReader;
 import java.util.UUID;
 
-/** Where an erasure stands, and its deletion certificate as JSON (the sealed original) or PDF. */
-@Path("dsar/requests/{id}")
+/** Where a request's erasure stands (by the request's id), and its deletion certificate as JSON (the sealed original) or PDF. */
+@Path("dsar/erasures/{id}")
 @Tag(name = "Data-subject requests")
 public class ErasureResource {
 
@@ -33,7 +33,6 @@ public class ErasureResource {
     DeletionCertificates certificates;
 
     @GET
-    @Path("erasure")
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed({Role.Names.PRIVACY_OFFICER, Role.Names.AUDITOR})
     @Operation(summary = "The request's erasure run: its state, the plan, what was applied, attempts and the last scan")
@@ -53,20 +52,20 @@ public class ErasureResource {
     }
 
     @GET
-    @Path("deletion-certificate")
+    @Path("certificate")
     @Produces({MediaType.APPLICATION_JSON, "application/pdf"})
     @RolesAllowed({Role.Names.PRIVACY_OFFICER, Role.Names.AUDITOR})
     @Operation(summary = "The deletion certificate; its SHA-256 (header Digest) is sealed in the audit trail",
             description = "Accept: application/pdf for the document; the JSON body is byte for byte what was digested.")
     public Response certificate(@PathParam("id") UUID id, @jakarta.ws.rs.HeaderParam("Accept") String accept) {
         DeletionCertificates.Certificate certificate = certificates.require(id);
-        Response.ResponseBuilder response = accept != null && accept.contains("application/pdf")
+        boolean pdf = accept != null && accept.contains("application/pdf");
+        Response.ResponseBuilder response = pdf
                 ? Response.ok(certificates.pdf(certificate), "application/pdf")
                 .header("Content-Disposition", "attachment; filename=\"deletion-certificate-" + certificate.runId() + ".pdf\"")
-                : Response.ok(certificate.content(), MediaType.APPLICATION_JSON);
-        return response.header("Repr-Digest", "sha-256=:" + java.util.Base64.getEncoder()
-                        .encodeToString(java.util.HexFormat.of().parseHex(certificate.sha256())) + ":")
-                .header("X-Certificate-SHA256", certificate.sha256())
+                : Response.ok(certificate.content(), MediaType.APPLICATION_JSON).header("Repr-Digest", "sha-256=:"
+                + java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of().parseHex(certificate.sha256())) + ":");
+        return response.header("X-Certificate-SHA256", certificate.sha256())
                 .header("X-Audit-Event", certificate.auditEventId().toString()).build();
     }
 

@@ -65,8 +65,11 @@ public class ErasureRuns {
         }
     }
 
-    /** Records that the store's transaction is about to commit, with what it did; committed at once. */
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    /**
+     * Records that the store's transaction is about to commit, with what it did; committed at once.
+     * Deliberately not a JTA transaction: it runs while the store's connection is open on this
+     * thread, and a transaction begun now would enlist that connection too.
+     */
     public void applying(UUID id, String applied) {
         update(id, "UPDATE erasure_run SET state = 'APPLYING', applied = ?, attempts = attempts + 1 WHERE id = ?", applied);
     }

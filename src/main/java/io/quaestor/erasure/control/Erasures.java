@@ -194,12 +194,18 @@ public class Erasures implements Fulfilment {
         SubjectErasure engine = engine(map);
         Subject subject = unseal(run);
         JsonObject applied = ErasureJson.object(run.applied());
+        boolean apply = run.state().equals("STARTED");
         if (run.state().equals("APPLYING")) {
-            // The crash came between recording the counts and the store's commit: the scan of links decides which won.
-            applied = engine.linkedRows(subject.keys()) == 0 ? committed(applied) : withoutPending(applied);
-            runs.applied(run.id(), applied.toString());
+            // Interrupted between recording the counts and the store's commit: whether rows are still linked tells which happened.
+            if (engine.linkedRows(subject.keys()) == 0) {
+                applied = committed(applied);
+                runs.applied(run.id(), applied.toString());
+            } else {
+                applied = withoutPending(applied);
+                apply = true;
+            }
         }
-        if (run.state().equals("STARTED")) {
+        if (apply) {
             applied = apply(run, engine, subject, applied);
         }
         for (int attempt = 1; ; attempt++) {
@@ -239,7 +245,11 @@ public class Erasures implements Fulfilment {
         }
     }
 
-    /** Resumes runs whose officer is gone (a restart, a crash): on any instance, outside the timer's transaction. */
+    /**
+     * Resumes runs whose officer is gone (a restart, a crash), on any instance, on a worker thread:
+     * outside the timer's transaction (the store's connection must not be enlisted in it) and
+     * without holding up the poller while the erasure runs.
+     */
     void onTimer(@Observes TimerDue timer) {
         if (RESUME.equals(timer.kind())) {
             executor.submit(() -> resume(timer.refId()));
@@ -252,11 +262,16 @@ public class Erasures implements Fulfilment {
             if (run == null || run.state().equals("UNVERIFIED")) {
                 return;
             }
+            LOG.info("erasure.resume", Map.of("run", runId.toString(), "state", run.state()));
             if (!run.state().equals("CERTIFIED")) {
                 self.scheduleResume(runId);
                 finish(run);
             }
             completeRequestIfOpen(runs.byId(runId).orElseThrow());
+        } catch (QuaestorException e) {
+            // Conflict texts name tables and counts, never the subject; a hold's reason is free text, so it stays out.
+            LOG.warn("erasure.resume.refused", Map.of("run", runId.toString(), "problem", e.slug(),
+                    "detail", e instanceof StateConflictException ? e.getMessage() : "-"));
         } catch (RuntimeException e) {
             LOG.warn("erasure.resume.failed", Map.of("run", runId.toString(), "error", e.getClass().getSimpleName()));
         }
