@@ -109,6 +109,12 @@ class PackageWriterTest {
         assertTrue(storeCount("request_metadata") > 5_000, "the heavy account was chosen");
         String header = new String(files.get("data/technical-metadata/request_metadata.csv"), StandardCharsets.UTF_8).lines().findFirst().orElseThrow();
         assertTrue(header.startsWith("Time (UTC),Request id,Model,"), "labels from the data map: " + header);
+        String first = new String(files.get("data/technical-metadata/request_metadata.csv"), StandardCharsets.UTF_8).lines().skip(1)
+                .findFirst().orElseThrow();
+        assertTrue(first.matches("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z,.*"), "times in ISO 8601 UTC: " + first);
+        String json = new String(files.get("data/technical-metadata/request_metadata.jsonl"), StandardCharsets.UTF_8).lines()
+                .findFirst().orElseThrow();
+        assertTrue(json.matches(".*\"prompt_tokens\":\\d+,.*"), "numbers stay numbers: " + json);
     }
 
     @Test

@@ -96,14 +96,15 @@ public final class PackageWriter {
                     }
                     List<Column> columns = columns(table);
                     String base = "data/" + table.category() + "/" + table.name();
+                    boolean subjects = table.name().equals(map.subject().table());
                     files.add(entry(zip, base + ".csv", "csv", table.category(), table.name(), columns, w -> {
                         writeCsvHeader(w, columns);
-                        return streamer.stream(table, (t, values) -> writeCsvRow(w, values));
+                        return streamer.streamText(table, (values, kinds) -> writeCsvRow(w, values));
                     }));
                     files.add(entry(zip, base + ".jsonl", "jsonl", table.category(), table.name(), columns,
-                            w -> streamer.stream(table, (t, values) -> {
-                                writeJsonRow(w, columns, values);
-                                if (t.name().equals(map.subject().table()) && subjectRecord.isEmpty()) {
+                            w -> streamer.streamText(table, (values, kinds) -> {
+                                writeJsonRow(w, columns, values, kinds);
+                                if (subjects && subjectRecord.isEmpty()) {
                                     for (int i = 0; i < columns.size(); i++) {
                                         subjectRecord.put(columns.get(i).label(), values[i]);
                                     }
@@ -216,6 +217,25 @@ public final class PackageWriter {
         w.write('"');
     }
 
+    private static void writeJsonRow(Writer w, List<Column> columns, String[] values, SubjectRows.Kind[] kinds) throws IOException {
+        w.write('{');
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
+                w.write(',');
+            }
+            json(w, columns.get(i).name());
+            w.write(':');
+            if (values[i] == null) {
+                w.write("null");
+            } else if (kinds[i] == SubjectRows.Kind.TEXT) {
+                json(w, values[i]);
+            } else {
+                w.write(values[i]);
+            }
+        }
+        w.write("}\n");
+    }
+
     private static void writeJsonRow(Writer w, List<Column> columns, Object[] values) throws IOException {
         w.write('{');
         for (int i = 0; i < values.length; i++) {
@@ -238,7 +258,14 @@ public final class PackageWriter {
 
     static void json(Writer w, String s) throws IOException {
         w.write('"');
-        for (int i = 0; i < s.length(); i++) {
+        int plain = 0;
+        while (plain < s.length() && s.charAt(plain) >= 0x20 && s.charAt(plain) != '"' && s.charAt(plain) != '\\'
+                && s.charAt(plain) != 0x2028 && s.charAt(plain) != 0x2029) {
+            plain++;
+        }
+        // Most values need no escaping: write them in one piece.
+        w.write(s, 0, plain);
+        for (int i = plain; i < s.length(); i++) {
             char ch = s.charAt(i);
             switch (ch) {
                 case '"' -> w.write("\\\"");

@@ -207,10 +207,26 @@ public final class SubjectRows {
         return counts;
     }
 
-    /** Streams one table's rows of the snapshot's subjects; returns how many. */
+    /** How a value written as text is to be read back: as a number, a boolean, or text. */
+    public enum Kind {
+        TEXT, NUMBER, BOOLEAN
+    }
+
+    /**
+     * Receives each row as text, ready to write: times in ISO 8601 UTC, numbers and booleans as
+     * PostgreSQL prints them, nulls as null; {@code kinds} tells them apart (same array each row).
+     */
     @FunctionalInterface
+    public interface TextSink {
+        void row(String[] values, Kind[] kinds) throws Exception;
+    }
+
+    /** Streams one table's rows of the snapshot's subjects; returns how many. */
     public interface TableStreamer {
         long stream(DataMap.MappedTable table, RowSink sink) throws Exception;
+
+        /** As {@link #stream}, as text: no value is materialised as an object (the exports' fast path). */
+        long streamText(DataMap.MappedTable table, TextSink sink) throws Exception;
     }
 
     @FunctionalInterface
@@ -230,7 +246,20 @@ public final class SubjectRows {
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try {
                 Array keys = c.createArrayOf(keyArrayType(c), subjectKeys.toArray());
-                work.run((table, sink) -> subjectKeys.isEmpty() ? 0 : streamTable(c, table, keys, 0, sink));
+                try (java.sql.Statement utc = c.createStatement()) {
+                    utc.execute("SET LOCAL TIME ZONE 'UTC'");
+                }
+                work.run(new TableStreamer() {
+                    @Override
+                    public long stream(DataMap.MappedTable table, RowSink sink) throws Exception {
+                        return subjectKeys.isEmpty() ? 0 : streamTable(c, table, keys, 0, sink);
+                    }
+
+                    @Override
+                    public long streamText(DataMap.MappedTable table, TextSink sink) throws Exception {
+                        return subjectKeys.isEmpty() ? 0 : streamTableText(c, table, keys, sink);
+                    }
+                });
                 c.commit();
             } catch (Exception e) {
                 c.rollback();
@@ -245,6 +274,46 @@ public final class SubjectRows {
     /** The tables whose rows can belong to a subject, in map order. */
     public List<DataMap.MappedTable> subjectTables() {
         return queries.subjectTables();
+    }
+
+    private long streamTableText(Connection c, DataMap.MappedTable table, Array keys, TextSink sink) throws Exception {
+        long rows = 0;
+        try (PreparedStatement s = c.prepareStatement(queries.rows(table))) {
+            s.setFetchSize(FETCH_SIZE);
+            s.setArray(1, keys);
+            try (ResultSet rs = s.executeQuery()) {
+                java.sql.ResultSetMetaData meta = rs.getMetaData();
+                int width = meta.getColumnCount();
+                Kind[] kinds = new Kind[width];
+                boolean[] times = new boolean[width];
+                for (int i = 0; i < width; i++) {
+                    String type = meta.getColumnTypeName(i + 1);
+                    kinds[i] = switch (type) {
+                        case "int2", "int4", "int8", "numeric", "float4", "float8" -> Kind.NUMBER;
+                        case "bool" -> Kind.BOOLEAN;
+                        default -> Kind.TEXT;
+                    };
+                    times[i] = type.equals("timestamptz") || type.equals("timestamp");
+                }
+                String[] values = new String[width];
+                while (rs.next()) {
+                    for (int i = 0; i < width; i++) {
+                        String v = rs.getString(i + 1);
+                        values[i] = v == null ? null : times[i] ? isoUtc(v) : kinds[i] == Kind.BOOLEAN ? ("t".equals(v) || "true".equals(v) ? "true" : "false") : v;
+                    }
+                    sink.row(values, kinds);
+                    rows++;
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** "2026-11-24 10:00:00.123456+00" (the session is in UTC) as "2026-11-24T10:00:00.123456Z". */
+    static String isoUtc(String postgres) {
+        int zone = postgres.lastIndexOf('+');
+        String local = zone > 10 ? postgres.substring(0, zone) : postgres;
+        return local.replace(' ', 'T') + "Z";
     }
 
     private long streamTable(Connection c, DataMap.MappedTable table, Array keys, int limit, RowSink sink) throws Exception {

@@ -1,0 +1,2 @@
+/** Retention rules and their precedence. */
+package io.quaestor.retention.control;
