@@ -1,0 +1,153 @@
+package io.quaestor.retention.batch;
+
+import io.quaestor.datamap.control.DataMaps;
+import io.quaestor.datamap.entity.DataMap;
+import io.quaestor.holds.control.LegalHolds;
+import io.quaestor.holds.entity.HoldScope;
+import io.quaestor.holds.entity.LegalHold;
+import io.quaestor.retention.control.RetentionPurge;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What the retention steps need to know about the gateway's stores: tenants' settings, keys, partitions, holds. */
+@ApplicationScoped
+public class RetentionStore {
+
+    @Inject
+    DataMaps maps;
+
+    @Inject
+    LegalHolds holds;
+
+    public DataSource store(String name) {
+        String datasource = maps.active().map().stores().stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("unknown store " + name)).datasource();
+        return maps.datasource(datasource).orElseThrow(() -> new IllegalStateException("store " + name + " is not configured"));
+    }
+
+    /** Each tenant's own retention setting, from the first rule that allows one (tenant id as text). */
+    public Map<String, Integer> tenantDays(DataMap map) throws SQLException {
+        Map<String, Integer> days = new LinkedHashMap<>();
+        for (DataMap.MappedTable t : map.tables()) {
+            if (t.retention() == null || t.retention().tenantOverride() == null) {
+                continue;
+            }
+            DataMap.TenantOverride o = t.retention().tenantOverride();
+            DataMap.MappedTable settings = map.table(t.store(), o.table()).orElseThrow();
+            String key = settings.link() != null ? settings.link().column() : "id";
+            try (Connection c = store(t.store()).getConnection(); PreparedStatement s = c.prepareStatement("SELECT " + q(key) + "::text, "
+                    + q(o.column()) + " FROM " + q(o.table()) + " ORDER BY 1"); ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    days.put(rs.getString(1), rs.getInt(2));
+                }
+            }
+            break;
+        }
+        return days;
+    }
+
+    /** Sets a tenant's own setting where the map allows one; false when no such tenant exists. */
+    public boolean setTenantDays(DataMap map, String tenant, int days) throws SQLException {
+        for (DataMap.MappedTable t : map.tables()) {
+            if (t.retention() == null || t.retention().tenantOverride() == null) {
+                continue;
+            }
+            DataMap.TenantOverride o = t.retention().tenantOverride();
+            DataMap.MappedTable settings = map.table(t.store(), o.table()).orElseThrow();
+            String key = settings.link() != null ? settings.link().column() : "id";
+            try (Connection c = store(t.store()).getConnection(); PreparedStatement s = c.prepareStatement("UPDATE " + q(o.table())
+                    + " SET " + q(o.column()) + " = ? WHERE " + q(key) + "::text = ?")) {
+                s.setInt(1, days);
+                s.setString(2, tenant);
+                return s.executeUpdate() == 1;
+            }
+        }
+        throw new io.quaestor.platform.problem.StateConflictException("The data map lets no tenant set its own retention.");
+    }
+
+    public List<String> heldAccounts() {
+        return holds.list(true).stream().filter(h -> h.getScope() == HoldScope.ACCOUNT).map(LegalHold::getScopeValue).toList();
+    }
+
+    public List<String> heldOf(HoldScope scope) {
+        return holds.list(true).stream().filter(h -> h.getScope() == scope).map(LegalHold::getScopeValue).toList();
+    }
+
+    /** The purge's target for a rule and tenant: key column and type from the table's primary key. */
+    public RetentionPurge.Target target(DataMap map, String store, String table, String tenant, Instant cutoff) throws SQLException {
+        DataMap.MappedTable t = map.table(store, table).orElseThrow();
+        String clock = t.retention().clockColumn();
+        String[] key = key(store, table, clock);
+        String tenantColumn = t.retention().tenantOverride() == null ? null : t.retention().tenantOverride().via();
+        DataMap.Link link = t.link();
+        boolean direct = link != null && !link.isSubjectRoot() && link.referencedTable().equals(map.subject().table())
+                && link.referencedColumn().equals(map.subject().key());
+        return new RetentionPurge.Target(table, clock, key[0], key[1], tenantColumn, tenant, direct ? link.column() : null, cutoff);
+    }
+
+    /** The row key besides the clock: the primary key's other column (or its only one), with its type. */
+    private String[] key(String store, String table, String clock) throws SQLException {
+        try (Connection c = store(store).getConnection(); PreparedStatement s = c.prepareStatement("""
+                SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_index i
+                JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+                WHERE i.indrelid = to_regclass(?) AND i.indisprimary ORDER BY a.attnum""")) {
+            s.setString(1, q(table));
+            List<String[]> columns = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(new String[]{rs.getString(1), rs.getString(2)});
+                }
+            }
+            return columns.stream().filter(k -> !k[0].equals(clock)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("table " + table + " has no primary key to purge by"));
+        }
+    }
+
+    /** A time partition of a partitioned table: name, range and rows. */
+    public record TimePartition(String name, Instant from, Instant to) {
+    }
+
+    /** The partitions of a range-partitioned table, oldest first (empty for an ordinary table). */
+    public List<TimePartition> partitions(String store, String table) throws SQLException {
+        List<TimePartition> partitions = new ArrayList<>();
+        try (Connection c = store(store).getConnection(); PreparedStatement s = c.prepareStatement("""
+                SELECT child.relname, pg_get_expr(child.relpartbound, child.oid) FROM pg_inherits inh
+                JOIN pg_class child ON child.oid = inh.inhrelid WHERE inh.inhparent = to_regclass(?) ORDER BY 1""")) {
+            s.setString(1, q(table));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("FROM \\('([^']+)'\\) TO \\('([^']+)'\\)").matcher(rs.getString(2));
+                    if (m.find()) {
+                        partitions.add(new TimePartition(rs.getString(1), timestamp(c, m.group(1)), timestamp(c, m.group(2))));
+                    }
+                }
+            }
+        }
+        return partitions;
+    }
+
+    private static Instant timestamp(Connection c, String literal) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT ?::timestamptz")) {
+            s.setString(1, literal);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getTimestamp(1).toInstant();
+            }
+        }
+    }
+
+    static String q(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+}

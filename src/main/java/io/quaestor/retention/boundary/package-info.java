@@ -1,0 +1,2 @@
+/** Retention runs, their records, the schedule and tenants' settings, for administrators and auditors. */
+package io.quaestor.retention.boundary;
