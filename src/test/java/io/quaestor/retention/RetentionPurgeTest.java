@@ -1,0 +1,101 @@
+package io.quaestor.retention;
+
+import io.quaestor.referencestore.control.ReferenceStoreSetup;
+import io.quaestor.retention.control.RetentionPurge;
+import io.quaestor.testing.TestDatabase;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Keyset chunks on real PostgreSQL: resumable from a checkpoint, blind to unexpired and held rows, rolled back when holds change. */
+class RetentionPurgeTest {
+
+    private static PGSimpleDataSource store;
+    private static final String TENANT = UUID.randomUUID().toString();
+    private static final String OTHER = UUID.randomUUID().toString();
+    private static final String HELD = UUID.randomUUID().toString();
+
+    @BeforeAll
+    static void store() throws Exception {
+        try (Connection c = TestDatabase.superuser("postgres"); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS retention");
+            s.execute("CREATE DATABASE retention OWNER gateway");
+        }
+        store = TestDatabase.gateway("retention");
+        ReferenceStoreSetup.flyway(store).migrate();
+        try (Connection c = store.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SELECT ensure_request_metadata_partitions(current_date - 60, current_date)");
+            rows(s, TENANT, UUID.randomUUID().toString(), 1_000, "40 days");
+            rows(s, TENANT, UUID.randomUUID().toString(), 50, "5 days");
+            rows(s, TENANT, HELD, 30, "40 days");
+            rows(s, OTHER, UUID.randomUUID().toString(), 70, "40 days");
+        }
+    }
+
+    @Test
+    void chunksResumeFromTheirCheckpointAndTouchOnlyExpiredUnheldRowsOfTheTenant() throws Exception {
+        RetentionPurge purge = new RetentionPurge(store, target(Instant.now().minus(30, ChronoUnit.DAYS)));
+        assertEquals(1_000, purge.expired(List.of(HELD)), "the dry count");
+        RetentionPurge.Chunk dry = purge.next(null, 400, () -> List.of(HELD), true);
+        assertEquals(400, dry.rows());
+        assertEquals(1_080, count("organization_id = '" + TENANT + "'"), "a dry chunk deletes nothing");
+
+        RetentionPurge.Chunk first = purge.next(null, 300, () -> List.of(HELD), false);
+        assertEquals(300, first.rows());
+        // A new purge object, as after a restart, continues from the saved position.
+        RetentionPurge resumed = new RetentionPurge(store, target(Instant.now().minus(30, ChronoUnit.DAYS)));
+        RetentionPurge.Position position = first.next();
+        long deleted = first.rows();
+        RetentionPurge.Chunk chunk;
+        do {
+            chunk = resumed.next(position, 256, () -> List.of(HELD), false);
+            deleted += chunk.rows();
+            position = chunk.next();
+        } while (!chunk.done());
+        assertEquals(1_000, deleted);
+        assertEquals(80, count("organization_id = '" + TENANT + "'"), "recent rows and the held account's stay");
+        assertEquals(30, count("account_id = '" + HELD + "'"));
+        assertEquals(70, count("organization_id = '" + OTHER + "'"), "another tenant's rows are another partition's");
+    }
+
+    @Test
+    void aChunkIsRolledBackWhenHoldsChangeWhileItRuns() throws Exception {
+        long before = count("organization_id = '" + OTHER + "'");
+        RetentionPurge purge = new RetentionPurge(store, new RetentionPurge.Target("request_metadata", "occurred_at", "request_id", "uuid",
+                "organization_id", OTHER, "account_id", Instant.now().minus(30, ChronoUnit.DAYS)));
+        int[] calls = {0};
+        assertThrows(IllegalStateException.class, () -> purge.next(null, 50, () -> calls[0]++ == 0 ? List.of() : List.of("someone"), false));
+        assertEquals(before, count("organization_id = '" + OTHER + "'"));
+    }
+
+    private static RetentionPurge.Target target(Instant cutoff) {
+        return new RetentionPurge.Target("request_metadata", "occurred_at", "request_id", "uuid", "organization_id", TENANT, "account_id", cutoff);
+    }
+
+    private static void rows(Statement s, String org, String account, int n, String age) throws SQLException {
+        s.execute("INSERT INTO request_metadata (occurred_at, request_id, account_id, organization_id, model, prompt_tokens, completion_tokens, "
+                + "total_tokens, cost_micro_usd, latency_ms, http_status) SELECT date_trunc('second', now() - interval '" + age + "') - (g % 7 || ' seconds')::interval, "
+                + "gen_random_uuid(), '" + account + "', '" + org + "', 'm', 1, 1, 2, 1, 1, 200 FROM generate_series(1, " + n + ") g");
+    }
+
+    private static long count(String where) throws SQLException {
+        try (Connection c = store.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM request_metadata WHERE " + where)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
