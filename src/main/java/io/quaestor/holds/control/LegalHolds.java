@@ -49,6 +49,9 @@ public class LegalHolds {
     @Inject
     Clock clock;
 
+    @jakarta.annotation.Resource(lookup = io.quaestor.platform.persistence.Datasources.QUAESTOR)
+    javax.sql.DataSource quaestor;
+
     @Transactional
     public LegalHold place(Placement placement, Caller by) {
         Instant now = clock.instant();
@@ -110,6 +113,30 @@ public class LegalHolds {
         return em.createNamedQuery(LegalHold.IN_FORCE_FOR, LegalHold.class).setParameter("at", clock.instant())
                 .setParameter("tenants", orNone(tenants)).setParameter("accounts", orNone(accounts))
                 .setParameter("categories", orNone(categories)).getResultList();
+    }
+
+    /**
+     * The values held now in one scope, read over plain JDBC: batch steps run this on their own
+     * threads, where a container-managed EntityManager outside a transaction cannot be used.
+     */
+    public List<String> inForceValues(HoldScope scope) {
+        List<String> values = new java.util.ArrayList<>();
+        try (java.sql.Connection c = quaestor.getConnection(); java.sql.PreparedStatement s = c.prepareStatement(
+                "SELECT scope_value FROM legal_hold WHERE scope = ? AND released_at IS NULL AND starts_at <= ? "
+                        + "AND (ends_at IS NULL OR ends_at > ?) ORDER BY scope_value")) {
+            java.time.OffsetDateTime now = java.time.OffsetDateTime.ofInstant(clock.instant(), java.time.ZoneOffset.UTC);
+            s.setString(1, scope.name());
+            s.setObject(2, now);
+            s.setObject(3, now);
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    values.add(rs.getString(1));
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("legal holds could not be read", e);
+        }
+        return values;
     }
 
     /** Refuses, naming every hold and its reason, when any is in force over these. */

@@ -65,16 +65,26 @@ public class RetentionPartitionDrops extends AbstractBatchlet {
         }
         DataMap map = maps.active().map();
         JsonArrayBuilder dropped = Json.createArrayBuilder(Json.createReader(new java.io.StringReader(already)).readArray());
-        boolean accountsHeld = !stores.heldAccounts().isEmpty();
+        List<String> heldAccounts = stores.heldAccounts();
+        List<String> heldTenants = stores.heldOf(HoldScope.TENANT);
         for (PlannedRule rule : plannedRules(run)) {
-            if (rule.anyHeld() || rule.earliestCutoff() == null || (accountsHeld && rule.linkedToAccounts(map))) {
+            if (rule.earliestCutoff() == null) {
+                continue;
+            }
+            io.quaestor.retention.control.RetentionPurge.Target columns = stores.target(map, rule.store(), rule.table(), null,
+                    rule.earliestCutoff());
+            if ((rule.anyHeld() && columns.tenantColumn() == null) || (!heldAccounts.isEmpty() && columns.accountColumn() == null
+                    && rule.linkedToAccounts(map))) {
                 continue;
             }
             for (RetentionStore.TimePartition p : stores.partitions(rule.store(), rule.table())) {
                 if (p.to().isAfter(rule.earliestCutoff())) {
                     continue;
                 }
-                long rows = drop(rule.store(), rule.table(), p.name(), dryRun);
+                long rows = drop(rule.store(), rule.table(), p.name(), dryRun, columns, heldTenants, heldAccounts);
+                if (rows < 0) {
+                    continue;
+                }
                 dropped.add(Json.createObjectBuilder().add("store", rule.store()).add("table", rule.table()).add("partition", p.name())
                         .add("from", p.from().toString()).add("to", p.to().toString()).add("rows", rows).add("dryRun", dryRun));
             }
@@ -88,11 +98,20 @@ public class RetentionPartitionDrops extends AbstractBatchlet {
         return "DONE";
     }
 
-    /** Detaches and drops the partition in one transaction of the store; returns how many rows it held. */
-    private long drop(String store, String table, String partition, boolean dryRun) throws Exception {
+    /**
+     * Detaches and drops the partition in one transaction of the store; returns how many rows it
+     * held, or -1 when Quaestor's role may not drop it (it does not own it): then its rows go one
+     * by one in the purge step, as for an ordinary table.
+     */
+    private long drop(String store, String table, String partition, boolean dryRun, io.quaestor.retention.control.RetentionPurge.Target
+            columns, List<String> heldTenants, List<String> heldAccounts) throws Exception {
         try (Connection c = stores.store(store).getConnection()) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
+                if (heldRows(c, partition, columns, heldTenants, heldAccounts) > 0) {
+                    c.rollback();
+                    return -1;
+                }
                 long rows;
                 try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + RetentionStore.q(partition))) {
                     rs.next();
@@ -104,11 +123,43 @@ public class RetentionPartitionDrops extends AbstractBatchlet {
                 }
                 c.commit();
                 return rows;
-            } catch (Exception e) {
+            } catch (java.sql.SQLException e) {
                 c.rollback();
+                if ("42501".equals(e.getSQLState())) {
+                    return -1;
+                }
                 throw e;
             } finally {
                 c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /** Rows in the partition that a tenant or account hold protects (they keep the whole partition). */
+    private static long heldRows(Connection c, String partition, io.quaestor.retention.control.RetentionPurge.Target columns,
+                                 List<String> heldTenants, List<String> heldAccounts) throws java.sql.SQLException {
+        List<String> conditions = new java.util.ArrayList<>();
+        if (columns.tenantColumn() != null && !heldTenants.isEmpty()) {
+            conditions.add(RetentionStore.q(columns.tenantColumn()) + "::text = ANY(?)");
+        }
+        if (columns.accountColumn() != null && !heldAccounts.isEmpty()) {
+            conditions.add(RetentionStore.q(columns.accountColumn()) + "::text = ANY(?)");
+        }
+        if (conditions.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM " + RetentionStore.q(partition) + " WHERE "
+                + String.join(" OR ", conditions))) {
+            int i = 1;
+            if (columns.tenantColumn() != null && !heldTenants.isEmpty()) {
+                s.setArray(i++, c.createArrayOf("text", heldTenants.toArray()));
+            }
+            if (columns.accountColumn() != null && !heldAccounts.isEmpty()) {
+                s.setArray(i, c.createArrayOf("text", heldAccounts.toArray()));
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
             }
         }
     }

@@ -4,7 +4,6 @@ import io.quaestor.datamap.control.DataMaps;
 import io.quaestor.datamap.entity.DataMap;
 import io.quaestor.holds.control.LegalHolds;
 import io.quaestor.holds.entity.HoldScope;
-import io.quaestor.holds.entity.LegalHold;
 import io.quaestor.retention.control.RetentionPurge;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -77,11 +76,11 @@ public class RetentionStore {
     }
 
     public List<String> heldAccounts() {
-        return holds.list(true).stream().filter(h -> h.getScope() == HoldScope.ACCOUNT).map(LegalHold::getScopeValue).toList();
+        return holds.inForceValues(HoldScope.ACCOUNT);
     }
 
     public List<String> heldOf(HoldScope scope) {
-        return holds.list(true).stream().filter(h -> h.getScope() == scope).map(LegalHold::getScopeValue).toList();
+        return holds.inForceValues(scope);
     }
 
     /** The purge's target for a rule and tenant: key column and type from the table's primary key. */
