@@ -45,7 +45,7 @@ CREATE TABLE retention_partition (
 
 CREATE TABLE retention_schedule (
     singleton   boolean     PRIMARY KEY DEFAULT true CHECK (singleton),
-    daily_at    time        NOT NULL,
+    daily_start time        NOT NULL,
     updated_by  text        NOT NULL,
     updated_at  timestamptz NOT NULL
 );

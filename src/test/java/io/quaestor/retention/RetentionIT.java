@@ -126,6 +126,39 @@ class RetentionIT {
         assertNull(quaestorString("SELECT error FROM retention_run WHERE id = '" + dead + "'"));
     }
 
+    @Test
+    void accountsClosedLongerThanTheRuleAllowsAreErasedAndCertifiedUnlessHeld() throws Exception {
+        String due = closedAccount("40 days");
+        String recent = closedAccount("10 days");
+        String held = closedAccount("45 days");
+        assertEquals(201, api.post("api/legal-holds", "{\"scope\":\"ACCOUNT\",\"scopeValue\":\"" + held
+                + "\",\"reason\":\"Chargeback dispute\"}", admin).status());
+        assertEquals(202, api.post("api/retention/closed-account-erasures", "", admin).status());
+        for (int i = 0; i < 120 && gateway("SELECT count(*) FROM accounts WHERE id = '" + due + "'") == 1; i++) {
+            Thread.sleep(250);
+        }
+        assertEquals(0, gateway("SELECT count(*) FROM accounts WHERE id = '" + due + "'"), "closed 40 days ago: erased");
+        assertEquals(0, gateway("SELECT count(*) FROM request_metadata WHERE account_id = '" + due + "'"));
+        awaitQuaestor("SELECT least(count(*), 1) FROM deletion_certificate d JOIN erasure_run r ON r.id = d.run_id "
+                + "WHERE r.cause = 'ACCOUNT_CLOSED' AND d.request_id IS NULL AND d.content LIKE '%\"clean\":true%'");
+        assertEquals(1, gateway("SELECT count(*) FROM accounts WHERE id = '" + recent + "'"), "closed 10 days ago: kept");
+        assertEquals(1, gateway("SELECT count(*) FROM accounts WHERE id = '" + held + "'"), "under hold: kept");
+    }
+
+    private static String closedAccount(String ago) throws SQLException {
+        String org = UUID.randomUUID().toString();
+        String account = UUID.randomUUID().toString();
+        try (Connection c = TestDatabase.superuser("gateway"); Statement st = c.createStatement()) {
+            st.execute("SELECT ensure_request_metadata_partitions(current_date - 60, current_date)");
+            st.execute("INSERT INTO organizations (id, name, region, created_at) VALUES ('" + org + "', 'closed', 'global', now())");
+            st.execute("INSERT INTO accounts (id, organization_id, email, name, username, status, closed_at, created_at, updated_at) VALUES ('"
+                    + account + "', '" + org + "', 'closed-" + account + "@x.example', 'C', 'closed-" + account + "', 'closed', now() - interval '"
+                    + ago + "', now() - interval '1 year', now())");
+            metadataRows(st, account, org, 4, "50 days");
+        }
+        return account;
+    }
+
     private String finish(Api.Reply started) throws Exception {
         assertEquals(202, started.status(), started.body());
         String id = started.json().getString("id");

@@ -142,7 +142,7 @@ public class Erasures implements Fulfilment {
         try {
             Map<Object, String> tenants = finder.rows().tenantsOf(keys);
             List<SubjectErasure.TableAction> plan = engine.plan(keys);
-            requireNoHolds(keys, tenants, plan, reference);
+            requireNoHolds(keys, tenants, plan, reference == null ? "a closed account" : reference);
             Subject subject = new Subject(keys, engine.identifiers(keys));
             UUID id = UUID.randomUUID();
             String tenant = tenants.values().stream().findFirst().orElse("-");

@@ -1,6 +1,5 @@
 package io.quaestor.holds.control;
 
-import io.quaestor.holds.entity.LegalHold;
 import io.quaestor.platform.problem.QuaestorException;
 
 import java.util.List;
@@ -11,8 +10,8 @@ public class HeldException extends QuaestorException {
 
     private static final long serialVersionUID = 1L;
 
-    public HeldException(String what, List<LegalHold> holds) {
-        super(what + " is blocked: " + holds.stream().map(LegalHold::describe).collect(Collectors.joining("; "))
+    public HeldException(String what, List<LegalHolds.HoldInForce> holds) {
+        super(what + " is blocked: " + holds.stream().map(LegalHolds.HoldInForce::describe).collect(Collectors.joining("; "))
                 + ". Release the hold (or wait for it to end) first.", null);
     }
 

@@ -108,11 +108,44 @@ public class LegalHolds {
         return hold;
     }
 
-    /** The holds in force now over any of these tenants, accounts or categories. */
-    public List<LegalHold> inForce(Collection<String> tenants, Collection<String> accounts, Collection<String> categories) {
-        return em.createNamedQuery(LegalHold.IN_FORCE_FOR, LegalHold.class).setParameter("at", clock.instant())
-                .setParameter("tenants", orNone(tenants)).setParameter("accounts", orNone(accounts))
-                .setParameter("categories", orNone(categories)).getResultList();
+    /** A hold in force, as a deletion path needs it: what it covers and why. */
+    public record HoldInForce(UUID id, HoldScope scope, String scopeValue, String reason, String matter) {
+        /** One line an officer can act on: what is held, why, and under which matter. */
+        public String describe() {
+            return scope.name().toLowerCase(java.util.Locale.ROOT) + " " + scopeValue + " is under legal hold " + id
+                    + (matter == null ? "" : " (" + matter + ")") + ": " + reason;
+        }
+    }
+
+    /**
+     * The holds in force now over any of these tenants, accounts or categories. Plain JDBC: it is
+     * asked from inside erasing transactions and batch threads, where neither a JTA transaction may
+     * begin nor a container-managed EntityManager be used outside one.
+     */
+    public List<HoldInForce> inForce(Collection<String> tenants, Collection<String> accounts, Collection<String> categories) {
+        List<HoldInForce> found = new java.util.ArrayList<>();
+        try (java.sql.Connection c = quaestor.getConnection(); java.sql.PreparedStatement s = c.prepareStatement("""
+                SELECT id, scope, scope_value, reason, matter FROM legal_hold
+                WHERE released_at IS NULL AND starts_at <= ? AND (ends_at IS NULL OR ends_at > ?)
+                  AND ((scope = 'TENANT' AND scope_value = ANY(?)) OR (scope = 'ACCOUNT' AND scope_value = ANY(?))
+                       OR (scope = 'CATEGORY' AND scope_value = ANY(?)))
+                ORDER BY starts_at""")) {
+            java.time.OffsetDateTime now = java.time.OffsetDateTime.ofInstant(clock.instant(), java.time.ZoneOffset.UTC);
+            s.setObject(1, now);
+            s.setObject(2, now);
+            s.setArray(3, c.createArrayOf("text", tenants.toArray()));
+            s.setArray(4, c.createArrayOf("text", accounts.toArray()));
+            s.setArray(5, c.createArrayOf("text", categories.toArray()));
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    found.add(new HoldInForce(rs.getObject(1, UUID.class), HoldScope.valueOf(rs.getString(2)), rs.getString(3),
+                            rs.getString(4), rs.getString(5)));
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("legal holds could not be read", e);
+        }
+        return found;
     }
 
     /**
@@ -141,15 +174,10 @@ public class LegalHolds {
 
     /** Refuses, naming every hold and its reason, when any is in force over these. */
     public void requireNone(Collection<String> tenants, Collection<String> accounts, Collection<String> categories, String what) {
-        List<LegalHold> holds = inForce(tenants, accounts, categories);
+        List<HoldInForce> holds = inForce(tenants, accounts, categories);
         if (!holds.isEmpty()) {
             throw new HeldException(what, holds);
         }
-    }
-
-    private static Collection<String> orNone(Collection<String> values) {
-        // An empty IN list is invalid SQL; a value no scope can have stands in for "none".
-        return values.isEmpty() ? List.of("\u0000") : values;
     }
 
     private boolean isActiveStaff(UUID userId) {

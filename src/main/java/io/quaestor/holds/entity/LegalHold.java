@@ -19,16 +19,11 @@ import java.util.UUID;
 @Entity
 @Table(name = "legal_hold")
 @NamedQuery(name = LegalHold.ALL, query = "SELECT h FROM LegalHold h ORDER BY h.createdAt DESC")
-@NamedQuery(name = LegalHold.IN_FORCE_FOR, query = "SELECT h FROM LegalHold h WHERE h.releasedAt IS NULL AND h.startsAt <= :at "
-        + "AND (h.endsAt IS NULL OR h.endsAt > :at) AND ((h.scope = io.quaestor.holds.entity.HoldScope.TENANT AND h.scopeValue IN :tenants) "
-        + "OR (h.scope = io.quaestor.holds.entity.HoldScope.ACCOUNT AND h.scopeValue IN :accounts) "
-        + "OR (h.scope = io.quaestor.holds.entity.HoldScope.CATEGORY AND h.scopeValue IN :categories)) ORDER BY h.startsAt")
 @JsonbPropertyOrder({"id", "scope", "scopeValue", "reason", "matter", "ownerId", "startsAt", "endsAt", "createdBy", "createdAt",
         "releasedAt", "releasedBy", "releaseReason"})
 public class LegalHold {
 
     public static final String ALL = "LegalHold.all";
-    public static final String IN_FORCE_FOR = "LegalHold.inForceFor";
 
     @Id
     private UUID id;
@@ -94,12 +89,6 @@ public class LegalHold {
 
     public boolean inForceAt(Instant at) {
         return releasedAt == null && !startsAt.isAfter(at) && (endsAt == null || endsAt.isAfter(at));
-    }
-
-    /** One line an officer can act on: what is held, why, and under which matter. */
-    public String describe() {
-        return scope.name().toLowerCase(java.util.Locale.ROOT) + " " + scopeValue + " is under legal hold " + id
-                + (matter == null ? "" : " (" + matter + ")") + ": " + reason;
     }
 
     public UUID getId() {

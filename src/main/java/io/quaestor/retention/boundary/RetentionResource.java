@@ -91,6 +91,17 @@ public class RetentionResource {
         return Response.accepted(runs.require(id)).location(uri.getAbsolutePathBuilder().path(id.toString()).build()).build();
     }
 
+    @POST
+    @Path("closed-account-erasures")
+    @RolesAllowed(Role.Names.ADMIN)
+    @Operation(summary = "Erase now every account closed longer ago than the data map allows (also run nightly)")
+    public Response eraseClosedAccounts() {
+        long execution = runs.startClosedAccountErasure();
+        audit.appendAction(callers.require(), "retention.closed-account-erasure-started", "retention-job", Long.toString(execution),
+                null, Map.of());
+        return Response.accepted(Map.of("jobExecution", execution)).build();
+    }
+
     @GET
     @Path("runs")
     @RolesAllowed({Role.Names.ADMIN, Role.Names.AUDITOR})

@@ -88,6 +88,11 @@ public class RetentionRuns {
         return id;
     }
 
+    /** Starts the closed-account erasure job; returns its execution id. */
+    public long startClosedAccountErasure() {
+        return BatchRuntime.getJobOperator().start("closed-account-erasure", new Properties());
+    }
+
     /** Asks a running run to stop after its current chunk; it can be restarted from there. */
     public void stop(UUID id) {
         Run run = require(id);

@@ -44,7 +44,7 @@ public class RetentionSchedule {
     String configured;
 
     public LocalTime dailyAt() {
-        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement("SELECT daily_at FROM retention_schedule");
+        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement("SELECT daily_start FROM retention_schedule");
              ResultSet rs = s.executeQuery()) {
             return rs.next() ? rs.getObject(1, LocalTime.class) : parse(configured, "quaestor.retention.daily-at");
         } catch (SQLException e) {
@@ -56,8 +56,8 @@ public class RetentionSchedule {
     public LocalTime set(String dailyAt, Caller by) {
         LocalTime time = parse(dailyAt, "dailyAt");
         try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO retention_schedule "
-                + "(singleton, daily_at, updated_by, updated_at) VALUES (true, ?, ?, ?) ON CONFLICT (singleton) DO UPDATE SET "
-                + "daily_at = excluded.daily_at, updated_by = excluded.updated_by, updated_at = excluded.updated_at")) {
+                + "(singleton, daily_start, updated_by, updated_at) VALUES (true, ?, ?, ?) ON CONFLICT (singleton) DO UPDATE SET "
+                + "daily_start = excluded.daily_start, updated_by = excluded.updated_by, updated_at = excluded.updated_at")) {
             s.setObject(1, time);
             s.setString(2, by.userId().toString());
             s.setObject(3, RetentionRuns.utc(clock.instant()));

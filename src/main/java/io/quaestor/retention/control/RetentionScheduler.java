@@ -80,6 +80,7 @@ public class RetentionScheduler {
             Instant due = schedule.todaysStart();
             if (enabled && !clock.instant().isBefore(due) && !startedSince(due)) {
                 runs.start(false, "schedule");
+                runs.startClosedAccountErasure();
             }
         } catch (StateConflictException busy) {
             // another instance started it, or a run is still going: nothing to do
