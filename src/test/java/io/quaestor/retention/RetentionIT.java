@@ -104,6 +104,13 @@ class RetentionIT {
         assertTrue(json.getJsonArray("partitionsDropped").stream().map(JsonValue::toString).anyMatch(p -> p.contains(s.oldPartition)), json.toString());
         assertTrue(json.getJsonArray("rules").stream().map(JsonValue::asJsonObject)
                 .anyMatch(r -> s.heldTenant.equals(r.getString("tenant", null)) && r.getString("keptByHold", "").startsWith("tenant:")), json.toString());
+        String ready = "";
+        for (int i = 0; i < 40 && !ready.contains("request_metadata.overdue-seconds"); i++) {
+            Thread.sleep(250);
+            ready = api.get("health/ready", Api.ANONYMOUS).body();
+        }
+        assertTrue(ready.contains("\"retention\"") && ready.contains("gateway-global.request_metadata.overdue-seconds"), ready);
+        assertTrue(api.get("metrics", Api.ANONYMOUS).body().contains("quaestor_retention_overdue_seconds"), "the backlog gauge");
         HttpResponse<byte[]> pdf = api.bytes(admin.apply(api.request("api/retention/runs/" + run + "/record")
                 .setHeader("Accept", "application/pdf").GET(), false));
         try (PDDocument doc = Loader.loadPDF(pdf.body())) {

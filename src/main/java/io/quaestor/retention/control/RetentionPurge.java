@@ -90,6 +90,19 @@ public final class RetentionPurge {
         }
     }
 
+    /** The oldest row still here past the cutoff (held accounts aside); null when none is overdue. */
+    public Instant oldestExpired(List<String> heldAccounts) throws SQLException {
+        try (Connection c = store.getConnection(); PreparedStatement s = c.prepareStatement("SELECT min(t." + q(target.clockColumn())
+                + ") FROM " + q(target.table()) + " t WHERE " + where(false, !heldAccounts.isEmpty()))) {
+            bind(c, s, null, heldAccounts);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                Timestamp oldest = rs.getTimestamp(1);
+                return oldest == null ? null : oldest.toInstant();
+            }
+        }
+    }
+
     private Chunk run(Connection c, Position from, int size, List<String> heldAccounts, boolean dryRun) throws SQLException {
         String select = "SELECT t." + q(target.clockColumn()) + ", t." + q(target.keyColumn()) + " FROM " + q(target.table())
                 + " t WHERE " + where(from != null, !heldAccounts.isEmpty()) + " ORDER BY 1, 2 LIMIT " + size;
