@@ -32,7 +32,7 @@ class RetentionCrashIT {
     private static final int HTTP_PORT = 18182;
     private static final int DB_PORT = 15435;
     private static final Pattern ONE_TIME = Pattern.compile("one-time password: (\\S+)");
-    private static final String PASSWORD = "crash-test-admin-password-2026";
+    private static final String PASSWORD = "Crash-Passphrase-4242";
 
     @Test
     void aRunKilledMidwayIsTakenOverAfterRestartAndEndsAsAnUninterruptedRunWould() throws Exception {
@@ -55,9 +55,7 @@ class RetentionCrashIT {
             payara.destroyForcibly();
             assertTrue(first.waitFor(90, TimeUnit.SECONDS), "the launcher exits when Payara dies");
         } finally {
-            if (first.isAlive()) {
-                first.destroyForcibly();
-            }
+            stopAll(first);
         }
         Process second = launch(dataDir, dataDir.resolve("second.log"));
         try {
@@ -76,8 +74,18 @@ class RetentionCrashIT {
             assertEquals(200_000, quaestorLong("SELECT sum(rows_deleted) FROM retention_partition WHERE run_id = '" + runId
                     + "' AND table_name = 'request_metadata'"), "each expired row counted once across the two executions");
         } finally {
-            second.destroy();
-            second.waitFor(60, TimeUnit.SECONDS);
+            stopAll(second);
+        }
+    }
+
+    /** The launcher, gracefully if it can (its shutdown hook stops Payara and PostgreSQL), else with everything it started. */
+    private static void stopAll(Process launcher) throws InterruptedException {
+        if (launcher.isAlive()) {
+            launcher.destroy();
+            if (!launcher.waitFor(60, TimeUnit.SECONDS)) {
+                launcher.descendants().forEach(ProcessHandle::destroyForcibly);
+                launcher.destroyForcibly();
+            }
         }
     }
 

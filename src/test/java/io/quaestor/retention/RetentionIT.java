@@ -110,7 +110,8 @@ class RetentionIT {
             ready = api.get("health/ready", Api.ANONYMOUS).body();
         }
         assertTrue(ready.contains("\"retention\"") && ready.contains("gateway-global.request_metadata.overdue-seconds"), ready);
-        assertTrue(api.get("metrics", Api.ANONYMOUS).body().contains("quaestor_retention_overdue_seconds"), "the backlog gauge");
+        assertTrue(api.send(api.request("metrics").setHeader("Accept", "text/plain").GET()).body()
+                .contains("quaestor_retention_overdue_seconds"), "the backlog gauge");
         HttpResponse<byte[]> pdf = api.bytes(admin.apply(api.request("api/retention/runs/" + run + "/record")
                 .setHeader("Accept", "application/pdf").GET(), false));
         try (PDDocument doc = Loader.loadPDF(pdf.body())) {
