@@ -54,6 +54,8 @@ final class BenchStack implements AutoCloseable {
                 "quaestor.secrets.hmac-key", HMAC_KEY,
                 "quaestor.bootstrap.admin-password", ADMIN_BOOTSTRAP_PASSWORD));
         config.put("quaestor.gateway.reference-store", "true");
+        // Benchmarks start their runs themselves; the nightly schedule would purge the data under them.
+        config.put("quaestor.retention.schedule.enabled", "false");
         config.put("quaestor.audit.signing-key", "MC4CAQAwBQYDK2VwBCIEIN8ocU57aLWi5+N2mLaZgcE121PlAHd8T+Y4mHohkQNB");
         config.put("quaestor.audit.public-key", "MCowBQYDK2VwAyEAVqJvXur9rM51apLlS+n4ZiXP/q478PXu0gT8TX2aFNI=");
         Path logging = target.resolve("bench-logging.properties");

@@ -174,7 +174,10 @@ public final class SubjectErasure {
      */
     public Scan scan(List<Object> keys, Map<String, List<String>> identifiers, List<String> pseudonyms) throws SQLException {
         List<String> clear = identifiers.values().stream().flatMap(List::stream).map(v -> v.toLowerCase(Locale.ROOT)).distinct().toList();
-        List<String> patterns = clear.stream().map(v -> "%" + v.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%").toList();
+        // Addresses are sought inside free text too; short or opaque ids (key prefixes, account ids) only as whole values,
+        // since inside other text they would match by chance.
+        List<String> patterns = identifiers.getOrDefault("email", List.of()).stream().map(v -> v.toLowerCase(Locale.ROOT))
+                .map(v -> "%" + v.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%").toList();
         List<String> hidden = pseudonyms.stream().map(v -> v.toLowerCase(Locale.ROOT)).distinct().toList();
         List<Finding> inClear = new ArrayList<>();
         List<Finding> found = new ArrayList<>();
@@ -192,8 +195,13 @@ public final class SubjectErasure {
                     String type = types.getOrDefault(table.name(), Map.of()).get(column);
                     boolean text = type != null && TEXT.contains(type);
                     if (text || "uuid".equals(type)) {
-                        probes.add(new SubjectQueries.Probe(column, text));
-                        values.add(text ? patterns : clear);
+                        probes.add(new SubjectQueries.Probe(column, false));
+                        values.add(clear);
+                        seekingPseudonyms.add(false);
+                    }
+                    if (text && !patterns.isEmpty()) {
+                        probes.add(new SubjectQueries.Probe(column, true));
+                        values.add(patterns);
                         seekingPseudonyms.add(false);
                     }
                     if (text && !hidden.isEmpty()) {
@@ -206,12 +214,15 @@ public final class SubjectErasure {
                     continue;
                 }
                 long[] hits = counts(c, queries.scan(table, probes), values);
+                Map<String, Long> clearByColumn = new LinkedHashMap<>();
                 for (int i = 0; i < probes.size(); i++) {
-                    if (hits[i] > 0) {
-                        Finding finding = new Finding(table.name(), probes.get(i).column(), hits[i], retained);
-                        (seekingPseudonyms.get(i) ? found : inClear).add(finding);
+                    if (hits[i] > 0 && seekingPseudonyms.get(i)) {
+                        found.add(new Finding(table.name(), probes.get(i).column(), hits[i], retained));
+                    } else if (hits[i] > 0) {
+                        clearByColumn.merge(probes.get(i).column(), hits[i], Math::max);
                     }
                 }
+                clearByColumn.forEach((column, rows) -> inClear.add(new Finding(table.name(), column, rows, retained)));
             }
         }
         return new Scan(linkedRows(keys), inClear, found);

@@ -75,8 +75,31 @@ public class RetentionStore {
         throw new io.quaestor.platform.problem.StateConflictException("The data map lets no tenant set its own retention.");
     }
 
+    /**
+     * Accounts whose rows no purge may touch: those under an account hold, and every account of a
+     * tenant under hold (so that tables with no tenant column, such as sign-in records, keep a held
+     * tenant's rows too).
+     */
     public List<String> heldAccounts() {
-        return holds.inForceValues(HoldScope.ACCOUNT);
+        List<String> held = new ArrayList<>(holds.inForceValues(HoldScope.ACCOUNT));
+        List<String> tenants = holds.inForceValues(HoldScope.TENANT);
+        if (tenants.isEmpty()) {
+            return held;
+        }
+        DataMap map = maps.active().map();
+        DataMap.Subject subject = map.subject();
+        try (Connection c = store(subject.store()).getConnection(); PreparedStatement s = c.prepareStatement("SELECT " + q(subject.key())
+                + "::text FROM " + q(subject.table()) + " WHERE " + q(subject.tenant()) + "::text = ANY(?) ORDER BY 1")) {
+            s.setArray(1, c.createArrayOf("text", tenants.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    held.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the held tenants' accounts could not be read", e);
+        }
+        return held;
     }
 
     public List<String> heldOf(HoldScope scope) {

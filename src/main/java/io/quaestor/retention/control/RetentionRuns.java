@@ -93,6 +93,11 @@ public class RetentionRuns {
         return BatchRuntime.getJobOperator().start("closed-account-erasure", new Properties());
     }
 
+    /** Starts Quaestor's own housekeeping job; returns its execution id. */
+    public long startHousekeeping() {
+        return BatchRuntime.getJobOperator().start("quaestor-housekeeping", new Properties());
+    }
+
     /** Asks a running run to stop after its current chunk; it can be restarted from there. */
     public void stop(UUID id) {
         Run run = require(id);

@@ -81,6 +81,7 @@ public class RetentionScheduler {
             if (enabled && !clock.instant().isBefore(due) && !startedSince(due)) {
                 runs.start(false, "schedule");
                 runs.startClosedAccountErasure();
+                runs.startHousekeeping();
             }
         } catch (StateConflictException busy) {
             // another instance started it, or a run is still going: nothing to do
