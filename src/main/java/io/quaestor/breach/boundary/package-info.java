@@ -1,0 +1,2 @@
+/** Incidents and the breach register for responders and auditors. */
+package io.quaestor.breach.boundary;

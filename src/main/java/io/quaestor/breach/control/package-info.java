@@ -1,0 +1,2 @@
+/** The breach clock, incidents, obligations and their reminders. */
+package io.quaestor.breach.control;

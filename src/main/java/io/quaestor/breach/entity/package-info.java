@@ -1,0 +1,2 @@
+/** Incident types, severities and states. */
+package io.quaestor.breach.entity;
