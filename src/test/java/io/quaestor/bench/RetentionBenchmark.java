@@ -144,7 +144,7 @@ final class RetentionBenchmark implements Benchmark {
     /** As RetentionPurgeStep does it: chunks sized to a 0.25 s budget, a checkpoint written after each. */
     private static long purge(PGSimpleDataSource gateway, DataMap map, RetentionRules.Cutoff cutoff) throws Exception {
         RetentionPurge purge = new RetentionPurge(gateway, new RetentionPurge.Target("request_metadata", "occurred_at", "request_id", "uuid",
-                "organization_id", cutoff.tenant(), "account_id", cutoff.cutoff()));
+                "organization_id", "uuid", cutoff.tenant(), "account_id", cutoff.cutoff()));
         RetentionPurge.Position position = null;
         int size = 2_000;
         long rows = 0;

@@ -74,7 +74,8 @@ class BreachIT {
         String id = created.json().getString("id");
         assertTrue(created.json().getString("reference").startsWith("INC-"));
         assertEquals(detected.plus(Duration.ofHours(24)), due(created.json(), "users-24h"));
-        assertEquals(JsonValue.NULL, obligation(created.json(), "authority-72h").get("dueAt"), "no authority clock before awareness");
+        JsonObject authority = obligation(created.json(), "authority-72h");
+        assertTrue(!authority.containsKey("dueAt") || authority.isNull("dueAt"), "no authority clock before awareness: " + authority);
 
         JsonObject decided = api.post("api/incidents/" + id + "/awareness", "{\"awareAt\":\"" + aware + "\"}", responder).json();
         assertEquals(aware.plus(Duration.ofHours(72)), due(decided, "authority-72h"));

@@ -75,14 +75,14 @@ class RetentionPurgeTest {
     void aChunkIsRolledBackWhenHoldsChangeWhileItRuns() throws Exception {
         long before = count("organization_id = '" + OTHER + "'");
         RetentionPurge purge = new RetentionPurge(store, new RetentionPurge.Target("request_metadata", "occurred_at", "request_id", "uuid",
-                "organization_id", OTHER, "account_id", Instant.now().minus(30, ChronoUnit.DAYS)));
+                "organization_id", "uuid", OTHER, "account_id", Instant.now().minus(30, ChronoUnit.DAYS)));
         int[] calls = {0};
         assertThrows(IllegalStateException.class, () -> purge.next(null, 50, () -> calls[0]++ == 0 ? List.of() : List.of("someone"), false));
         assertEquals(before, count("organization_id = '" + OTHER + "'"));
     }
 
     private static RetentionPurge.Target target(Instant cutoff) {
-        return new RetentionPurge.Target("request_metadata", "occurred_at", "request_id", "uuid", "organization_id", TENANT, "account_id", cutoff);
+        return new RetentionPurge.Target("request_metadata", "occurred_at", "request_id", "uuid", "organization_id", "uuid", TENANT, "account_id", cutoff);
     }
 
     private static void rows(Statement s, String org, String account, int n, String age) throws SQLException {

@@ -115,7 +115,23 @@ public class RetentionStore {
         DataMap.Link link = t.link();
         boolean direct = link != null && !link.isSubjectRoot() && link.referencedTable().equals(map.subject().table())
                 && link.referencedColumn().equals(map.subject().key());
-        return new RetentionPurge.Target(table, clock, key[0], key[1], tenantColumn, tenant, direct ? link.column() : null, cutoff);
+        return new RetentionPurge.Target(table, clock, key[0], key[1], tenantColumn, tenantColumn == null ? null
+                : columnType(store, table, tenantColumn), tenant, direct ? link.column() : null, cutoff);
+    }
+
+    private String columnType(String store, String table, String column) throws SQLException {
+        try (Connection c = store(store).getConnection(); PreparedStatement s = c.prepareStatement("""
+                SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+                WHERE a.attrelid = to_regclass(?) AND a.attname = ? AND NOT a.attisdropped""")) {
+            s.setString(1, q(table));
+            s.setString(2, column);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("column " + table + "." + column + " does not exist");
+                }
+                return rs.getString(1);
+            }
+        }
     }
 
     /** The row key besides the clock: the primary key's other column (or its only one), with its type. */
