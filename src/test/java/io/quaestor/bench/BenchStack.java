@@ -101,4 +101,36 @@ final class BenchStack implements AutoCloseable {
         payara.stop();
         database.close();
     }
+
+    /** The gateway store, as the gateway's own role reaches it. */
+    org.postgresql.ds.PGSimpleDataSource gateway() {
+        org.postgresql.ds.PGSimpleDataSource gateway = new org.postgresql.ds.PGSimpleDataSource();
+        gateway.setURL(database.jdbcUrl(EmbeddedDatabase.GATEWAY_DB));
+        gateway.setUser(EmbeddedDatabase.GATEWAY_ROLE);
+        gateway.setPassword(GATEWAY_PASSWORD);
+        return gateway;
+    }
+
+    /** Runs a script with psql on the gateway store, as the baselines do; returns the seconds it took. */
+    double psqlOnGateway(String script, boolean singleTransaction) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("bench-script", ".sql");
+        java.nio.file.Files.writeString(file, script);
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("psql", "-q", "-h", "127.0.0.1", "-p",
+                Integer.toString(database.port()), "-U", EmbeddedDatabase.GATEWAY_ROLE, "-d", EmbeddedDatabase.GATEWAY_DB,
+                "-v", "ON_ERROR_STOP=1", "-f", file.toString()));
+        if (singleTransaction) {
+            command.add("--single-transaction");
+        }
+        ProcessBuilder psql = new ProcessBuilder(command).redirectErrorStream(true);
+        psql.environment().put("PGPASSWORD", GATEWAY_PASSWORD);
+        long start = System.nanoTime();
+        Process process = psql.start();
+        String output = new String(process.getInputStream().readAllBytes());
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("psql failed: " + output);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        java.nio.file.Files.delete(file);
+        return seconds;
+    }
 }

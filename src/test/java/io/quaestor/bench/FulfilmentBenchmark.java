@@ -66,10 +66,7 @@ final class FulfilmentBenchmark implements Benchmark {
 
     @Override
     public List<Figure> run(BenchStack stack) throws Exception {
-        PGSimpleDataSource gateway = new PGSimpleDataSource();
-        gateway.setURL(stack.database.jdbcUrl(EmbeddedDatabase.GATEWAY_DB));
-        gateway.setUser(EmbeddedDatabase.GATEWAY_ROLE);
-        gateway.setPassword(BenchStack.GATEWAY_PASSWORD);
+        PGSimpleDataSource gateway = stack.gateway();
         GenerationReport report = new GatewayDataGenerator(gateway::getConnection, 2)
                 .generate(new GenerationPlan(1, 50, 6_800_000, 30, 2, 17, LocalDate.now(ZoneOffset.UTC)));
         UUID a = account(gateway, "u" + report.batch() + "0");
@@ -164,7 +161,7 @@ final class FulfilmentBenchmark implements Benchmark {
             script.append("\\copy (SELECT row_to_json(r) FROM (").append(sql).append(") r) TO '")
                     .append(dir.resolve(table.name() + ".json")).append("'\n");
         }
-        double seconds = psql(stack, script.toString(), false);
+        double seconds = stack.psqlOnGateway(script.toString(), false);
         try (var files = Files.list(dir)) {
             for (Path p : files.toList()) {
                 Files.delete(p);
@@ -195,30 +192,9 @@ final class FulfilmentBenchmark implements Benchmark {
                         .append(count.substring(count.indexOf(" WHERE ") + 7).replace("ANY(?)", keys)).append(";\n");
             }
         }
-        return psql(stack, script.toString(), true);
+        return stack.psqlOnGateway(script.toString(), true);
     }
 
-    private static double psql(BenchStack stack, String script, boolean singleTransaction) throws Exception {
-        Path file = Files.createTempFile("bench-script", ".sql");
-        Files.writeString(file, script);
-        List<String> command = new java.util.ArrayList<>(List.of("psql", "-q", "-h", "127.0.0.1", "-p",
-                Integer.toString(stack.database.port()), "-U", EmbeddedDatabase.GATEWAY_ROLE, "-d", EmbeddedDatabase.GATEWAY_DB,
-                "-v", "ON_ERROR_STOP=1", "-f", file.toString()));
-        if (singleTransaction) {
-            command.add("--single-transaction");
-        }
-        ProcessBuilder psql = new ProcessBuilder(command).redirectErrorStream(true);
-        psql.environment().put("PGPASSWORD", BenchStack.GATEWAY_PASSWORD);
-        long start = System.nanoTime();
-        Process process = psql.start();
-        String output = new String(process.getInputStream().readAllBytes());
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("psql failed: " + output);
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        Files.delete(file);
-        return seconds;
-    }
 
     /** As the server's keyed pseudonyms cost: one HMAC-SHA256 per value. */
     private static String pseudonym(String column, String value) {

@@ -60,10 +60,7 @@ final class RetentionBenchmark implements Benchmark {
 
     @Override
     public List<Figure> run(BenchStack stack) throws Exception {
-        PGSimpleDataSource gateway = new PGSimpleDataSource();
-        gateway.setURL(stack.database.jdbcUrl(EmbeddedDatabase.GATEWAY_DB));
-        gateway.setUser(EmbeddedDatabase.GATEWAY_ROLE);
-        gateway.setPassword(BenchStack.GATEWAY_PASSWORD);
+        PGSimpleDataSource gateway = stack.gateway();
         new GatewayDataGenerator(gateway::getConnection, 2)
                 .generate(new GenerationPlan(50, 5_000, 10_000_000, 120, 5, 23, LocalDate.now(ZoneOffset.UTC)));
         DataMap map = DataMapValidator.validate(DataMapReader.read(new StringReader(Files.readString(
@@ -127,7 +124,7 @@ final class RetentionBenchmark implements Benchmark {
         purge.start();
         Latencies during = insertLoad(gateway, purging);
         purge.join();
-        double rawSeconds = psql(stack, rawHalf.toString());
+        double rawSeconds = stack.psqlOnGateway(rawHalf.toString(), false);
 
         double[] drops = partitions(stack, gateway);
         return List.of(
@@ -227,7 +224,7 @@ final class RetentionBenchmark implements Benchmark {
             }
         }
         double engineSeconds = (System.nanoTime() - start) / 1e9;
-        return new double[]{engineSeconds, psql(stack, raw.toString())};
+        return new double[]{engineSeconds, stack.psqlOnGateway(raw.toString(), false)};
     }
 
     private static long count(PGSimpleDataSource gateway, String tenant, Instant cutoff) throws Exception {
@@ -242,21 +239,4 @@ final class RetentionBenchmark implements Benchmark {
         }
     }
 
-    private static double psql(BenchStack stack, String script) throws Exception {
-        Path file = Files.createTempFile("bench-retention", ".sql");
-        Files.writeString(file, script);
-        ProcessBuilder psql = new ProcessBuilder("psql", "-q", "-h", "127.0.0.1", "-p", Integer.toString(stack.database.port()),
-                "-U", EmbeddedDatabase.GATEWAY_ROLE, "-d", EmbeddedDatabase.GATEWAY_DB, "-v", "ON_ERROR_STOP=1", "-f", file.toString())
-                .redirectErrorStream(true);
-        psql.environment().put("PGPASSWORD", BenchStack.GATEWAY_PASSWORD);
-        long start = System.nanoTime();
-        Process process = psql.start();
-        String output = new String(process.getInputStream().readAllBytes());
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("psql failed: " + output);
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        Files.delete(file);
-        return seconds;
-    }
 }

@@ -3,6 +3,7 @@ package io.quaestor.fulfilment;
 import io.quaestor.security.entity.Role;
 import io.quaestor.testing.Api;
 import io.quaestor.testing.Deployments;
+import io.quaestor.testing.Sql;
 import io.quaestor.testing.StaffFixtures;
 import io.quaestor.testing.TestDatabase;
 import io.quaestor.testing.TestSmtp;
@@ -130,7 +131,7 @@ class FulfilmentIT {
         assertEquals(202, api.post("api/public/packages/code", "{\"token\":\"" + token + "\"}", Api.ANONYMOUS).status());
         String code = code(awaitMail(account, "Your download code"));
         try {
-            awaitQuaestor("SELECT count(*) FROM dsar_verification WHERE request_id = '" + id + "' AND consumed_at IS NULL");
+            Sql.awaitQuaestor("SELECT count(*) FROM dsar_verification WHERE request_id = '" + id + "' AND consumed_at IS NULL");
         } catch (AssertionError e) {
             throw new AssertionError(dump("SELECT kind || ' ' || coalesce(sent_at::text, '-') || ' ' || attempts FROM subject_message WHERE request_id = '" + id + "'")
                     + dump("SELECT created_at || ' ' || coalesce(consumed_at::text, '-') || ' ' || attempts FROM dsar_verification WHERE request_id = '" + id + "'"), e);
@@ -151,7 +152,7 @@ class FulfilmentIT {
         assertTrue(new String(files.get("data/access-transparency/operator-access.csv"), StandardCharsets.UTF_8)
                 .startsWith("Time (UTC),Operator (staff id),Action,Justification"), "who looked at the data is part of access");
         assertTrue(pdfText(files.get("letter.pdf")).contains("王小明"));
-        assertEquals(1, quaestorCount("SELECT count(*) FROM audit_event WHERE action = 'dsar.package-downloaded' AND resource_id = '"
+        assertEquals(1, Sql.quaestorLong("SELECT count(*) FROM audit_event WHERE action = 'dsar.package-downloaded' AND resource_id = '"
                 + info.getString("id") + "'"));
 
         assertEquals(410, download(token, code).statusCode(), "the link works once");
@@ -159,14 +160,14 @@ class FulfilmentIT {
 
         assertEquals(202, api.post("api/dsar/packages/" + id + "/links", "", officer).status());
         String second = link(awaitMail(account, "Your data is ready"));
-        quaestor("UPDATE package_link SET expires_at = now() - interval '1 minute' WHERE package_id = '" + info.getString("id")
+        Sql.quaestorUpdate("UPDATE package_link SET expires_at = now() - interval '1 minute' WHERE package_id = '" + info.getString("id")
                 + "' AND used_at IS NULL");
         assertEquals(410, api.post("api/public/packages/code", "{\"token\":\"" + second + "\"}", Api.ANONYMOUS).status(), "expired");
 
-        quaestor("UPDATE deadline_timer SET fire_at = now() WHERE kind = 'ACCESS_PACKAGE_EXPIRY' AND ref_id = '" + info.getString("id") + "'");
-        awaitQuaestor("SELECT count(*) FROM access_package WHERE id = '" + info.getString("id") + "' AND state = 'DELETED' "
+        Sql.quaestorUpdate("UPDATE deadline_timer SET fire_at = now() WHERE kind = 'ACCESS_PACKAGE_EXPIRY' AND ref_id = '" + info.getString("id") + "'");
+        Sql.awaitQuaestor("SELECT count(*) FROM access_package WHERE id = '" + info.getString("id") + "' AND state = 'DELETED' "
                 + "AND wrapped_key IS NULL");
-        assertEquals(0, quaestorCount("SELECT count(*) FROM access_package_segment WHERE package_id = '" + info.getString("id") + "'"));
+        assertEquals(0, Sql.quaestorLong("SELECT count(*) FROM access_package_segment WHERE package_id = '" + info.getString("id") + "'"));
     }
 
     @Test
@@ -183,7 +184,7 @@ class FulfilmentIT {
         assertEquals(409, held.status(), held.body());
         assertEquals("legal-hold", held.problemSlug());
         assertTrue(held.json().getString("detail").contains("Litigation hold, case 2026-17"), held.body());
-        assertEquals(25, gatewayCount("SELECT count(*) FROM request_metadata WHERE account_id = '" + account + "'"), "nothing was erased");
+        assertEquals(25, Sql.gatewayLong("SELECT count(*) FROM request_metadata WHERE account_id = '" + account + "'"), "nothing was erased");
         assertEquals("IN_PROGRESS", api.get("api/dsar/requests/" + id, officer).json().getString("status"));
 
         assertEquals(200, api.post("api/legal-holds/" + hold.json().getString("id") + "/release",
@@ -197,7 +198,7 @@ class FulfilmentIT {
         assertEquals(200, json.status(), json.body());
         String sha = json.header("X-Certificate-SHA256").orElseThrow();
         assertEquals(sha, sha256(json.body().getBytes(StandardCharsets.UTF_8)), "the digest is over the exact bytes served");
-        assertEquals(1, quaestorCount("SELECT count(*) FROM audit_event WHERE action = 'erasure.certified' AND details::jsonb ->> 'sha256' = '"
+        assertEquals(1, Sql.quaestorLong("SELECT count(*) FROM audit_event WHERE action = 'erasure.certified' AND details::jsonb ->> 'sha256' = '"
                 + sha + "'"), "the digest is sealed in the audit trail");
         JsonObject certificate = json.json();
         assertTrue(certificate.getJsonObject("verification").getBoolean("clean"));
@@ -208,7 +209,7 @@ class FulfilmentIT {
                 .setHeader("Accept", "application/pdf").GET(), false));
         assertEquals(200, pdf.statusCode());
         assertTrue(pdfText(pdf.body()).contains(sha), "the PDF carries the JSON's digest");
-        assertNull(quaestorString("SELECT sealed_identifiers::text FROM erasure_run WHERE request_id = '" + id + "'"));
+        assertNull(Sql.quaestorString("SELECT sealed_identifiers::text FROM erasure_run WHERE request_id = '" + id + "'"));
         awaitHook("\"subject.erased\"", account.toString());
         awaitHook("\"subject.erasure-started\"", account.toString());
     }
@@ -225,21 +226,21 @@ class FulfilmentIT {
         }
         Api.Reply failed = step(id, "complete");
         assertEquals(500, failed.status(), failed.body());
-        assertEquals(10, gatewayCount("SELECT count(*) FROM request_metadata WHERE account_id = '" + account + "'"),
+        assertEquals(10, Sql.gatewayLong("SELECT count(*) FROM request_metadata WHERE account_id = '" + account + "'"),
                 "the store's transaction rolled back whole: the metadata deleted before the failure is back");
-        String run = quaestorString("SELECT id::text FROM erasure_run WHERE request_id = '" + id + "'");
-        assertEquals("STARTED", quaestorString("SELECT state FROM erasure_run WHERE id = '" + run + "'"));
+        String run = Sql.quaestorString("SELECT id::text FROM erasure_run WHERE request_id = '" + id + "'");
+        assertEquals("STARTED", Sql.quaestorString("SELECT state FROM erasure_run WHERE id = '" + run + "'"));
         // As if the process had died after recording the counts but before the store committed.
-        quaestor("UPDATE erasure_run SET state = 'APPLYING', applied = '{\"committed\":[],\"pending\":[]}' WHERE id = '" + run + "'");
+        Sql.quaestorUpdate("UPDATE erasure_run SET state = 'APPLYING', applied = '{\"committed\":[],\"pending\":[]}' WHERE id = '" + run + "'");
         try (Connection c = TestDatabase.superuser("gateway"); Statement s = c.createStatement()) {
             s.execute("DROP TRIGGER fail_erasure ON accounts");
             s.execute("DROP FUNCTION fail_erasure()");
         }
 
-        quaestor("UPDATE deadline_timer SET fire_at = now() WHERE kind = 'ERASURE_RESUME' AND ref_id = '" + run + "' AND fired_at IS NULL");
-        awaitQuaestor("SELECT count(*) FROM dsar_request WHERE id = '" + id + "' AND status = 'COMPLETED'");
+        Sql.quaestorUpdate("UPDATE deadline_timer SET fire_at = now() WHERE kind = 'ERASURE_RESUME' AND ref_id = '" + run + "' AND fired_at IS NULL");
+        Sql.awaitQuaestor("SELECT count(*) FROM dsar_request WHERE id = '" + id + "' AND status = 'COMPLETED'");
         assertErased(account);
-        assertEquals("CERTIFIED", quaestorString("SELECT state FROM erasure_run WHERE id = '" + run + "'"));
+        assertEquals("CERTIFIED", Sql.quaestorString("SELECT state FROM erasure_run WHERE id = '" + run + "'"));
         JsonObject certificate = api.get("api/dsar/erasures/" + id + "/certificate", officer).json();
         assertEquals(10, certificate.getJsonArray("stores").getJsonObject(0).getJsonArray("tables").stream()
                 .map(JsonValue::asJsonObject).filter(t -> t.getString("table").equals("request_metadata"))
@@ -249,13 +250,13 @@ class FulfilmentIT {
     }
 
     private void assertErased(UUID account) throws SQLException {
-        assertEquals(0, gatewayCount("SELECT count(*) FROM accounts WHERE id = '" + account + "'"));
-        assertEquals(0, gatewayCount("SELECT count(*) FROM request_metadata WHERE account_id = '" + account + "'"));
-        assertEquals(0, gatewayCount("SELECT count(*) FROM api_keys WHERE account_id = '" + account + "'"));
-        assertEquals(1, gatewayCount("SELECT count(*) FROM invoices WHERE number = 'INV-" + account.toString().substring(0, 8) + "' AND account_id IS NULL "
+        assertEquals(0, Sql.gatewayLong("SELECT count(*) FROM accounts WHERE id = '" + account + "'"));
+        assertEquals(0, Sql.gatewayLong("SELECT count(*) FROM request_metadata WHERE account_id = '" + account + "'"));
+        assertEquals(0, Sql.gatewayLong("SELECT count(*) FROM api_keys WHERE account_id = '" + account + "'"));
+        assertEquals(1, Sql.gatewayLong("SELECT count(*) FROM invoices WHERE number = 'INV-" + account.toString().substring(0, 8) + "' AND account_id IS NULL "
                 + "AND billing_email LIKE 'ps\\_%' AND billing_name LIKE 'ps\\_%' AND billing_address IS NULL"),
                 "the invoice is kept, its personal fields pseudonymized");
-        assertEquals(1, gatewayCount("SELECT count(*) FROM payments WHERE receipt_id = 'R-" + account.toString().substring(0, 8) + "' AND account_id IS NULL "
+        assertEquals(1, Sql.gatewayLong("SELECT count(*) FROM payments WHERE receipt_id = 'R-" + account.toString().substring(0, 8) + "' AND account_id IS NULL "
                 + "AND payment_method_id LIKE 'ps\\_%'"));
     }
 
@@ -352,7 +353,7 @@ class FulfilmentIT {
     }
 
     private static long gatewaySegmentsContaining(String packageId, String text) throws SQLException {
-        return quaestorCount("SELECT count(*) FROM access_package_segment WHERE package_id = '" + packageId
+        return Sql.quaestorLong("SELECT count(*) FROM access_package_segment WHERE package_id = '" + packageId
                 + "' AND position(convert_to('" + text + "', 'UTF8') in sealed) > 0");
     }
 
@@ -366,15 +367,6 @@ class FulfilmentIT {
         throw new AssertionError("no webhook " + event + " for " + account + " in " + HOOKS);
     }
 
-    private static void awaitQuaestor(String countSql) throws Exception {
-        for (int i = 0; i < 120; i++) {
-            if (quaestorCount(countSql) == 1) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("never true: " + countSql);
-    }
 
     private static String dump(String sql) throws SQLException {
         StringBuilder out = new StringBuilder(sql).append(":\n");
@@ -386,31 +378,9 @@ class FulfilmentIT {
         return out.toString();
     }
 
-    private static long gatewayCount(String sql) throws SQLException {
-        try (Connection c = TestDatabase.superuser("gateway"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 
-    private static long quaestorCount(String sql) throws SQLException {
-        try (Connection c = TestDatabase.superuser("quaestor"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 
-    private static String quaestorString(String sql) throws SQLException {
-        try (Connection c = TestDatabase.superuser("quaestor"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        }
-    }
 
-    private static void quaestor(String sql) throws SQLException {
-        try (Connection c = TestDatabase.superuser("quaestor"); Statement s = c.createStatement()) {
-            s.executeUpdate(sql);
-        }
-    }
 
     static JsonObject parse(String json) {
         return Json.createReader(new StringReader(json)).readObject();

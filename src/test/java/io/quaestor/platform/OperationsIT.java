@@ -50,7 +50,7 @@ class OperationsIT {
         assertEquals("UP", json.getString("status"));
         Set<String> checks = new TreeSet<>();
         json.getJsonArray("checks").forEach(c -> checks.add(c.asJsonObject().getString("name")));
-        assertEquals(Set.of("quaestor-database", "gateway-database", "audit-sealing"), checks);
+        assertEquals(Set.of("quaestor-database", "gateway-database", "audit-sealing", "retention"), checks);
     }
 
     @Test

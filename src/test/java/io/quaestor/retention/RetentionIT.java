@@ -3,6 +3,7 @@ package io.quaestor.retention;
 import io.quaestor.security.entity.Role;
 import io.quaestor.testing.Api;
 import io.quaestor.testing.Deployments;
+import io.quaestor.testing.Sql;
 import io.quaestor.testing.StaffFixtures;
 import io.quaestor.testing.TestDatabase;
 import jakarta.json.JsonObject;
@@ -76,10 +77,10 @@ class RetentionIT {
                 + "\",\"reason\":\"Dispute about usage charges\"}", admin).status());
         assertEquals(201, api.post("api/legal-holds", "{\"scope\":\"TENANT\",\"scopeValue\":\"" + s.heldTenant
                 + "\",\"reason\":\"Regulator inquiry\"}", admin).status());
-        long before = gateway("SELECT count(*) FROM request_metadata");
+        long before = Sql.gatewayLong("SELECT count(*) FROM request_metadata");
 
         String dry = finish(api.post("api/retention/runs", "{\"dryRun\":true}", admin));
-        assertEquals(before, gateway("SELECT count(*) FROM request_metadata"), "a dry run deletes nothing");
+        assertEquals(before, Sql.gatewayLong("SELECT count(*) FROM request_metadata"), "a dry run deletes nothing");
         assertTrue(exists(s.oldPartition), "nor drops anything");
         JsonObject dryRecord = api.get("api/retention/runs/" + dry + "/record", admin).json();
         assertTrue(dryRecord.getBoolean("dryRun"));
@@ -91,14 +92,14 @@ class RetentionIT {
         assertEquals(2, metadata(s.defaultTenant), "90-day tenant: 4 expired rows and the 800-day-old partition gone, 2 kept");
         assertEquals(3, metadata(s.heldTenant), "a tenant under hold keeps everything");
         assertTrue(!exists(s.oldPartition), "a partition expired for every tenant is dropped whole");
-        assertEquals(1, gateway("SELECT count(*) FROM invoices WHERE number = 'INV-RET-" + s.tag + "'"), "the legal floor keeps invoices");
-        assertEquals(0, gateway("SELECT count(*) FROM system_logs WHERE component = 'ret-" + s.tag + "' AND occurred_at < now() - interval '7 days'"));
-        assertEquals(1, gateway("SELECT count(*) FROM system_logs WHERE component = 'ret-" + s.tag + "'"));
+        assertEquals(1, Sql.gatewayLong("SELECT count(*) FROM invoices WHERE number = 'INV-RET-" + s.tag + "'"), "the legal floor keeps invoices");
+        assertEquals(0, Sql.gatewayLong("SELECT count(*) FROM system_logs WHERE component = 'ret-" + s.tag + "' AND occurred_at < now() - interval '7 days'"));
+        assertEquals(1, Sql.gatewayLong("SELECT count(*) FROM system_logs WHERE component = 'ret-" + s.tag + "'"));
 
         Api.Reply record = api.get("api/retention/runs/" + run + "/record", admin);
         String sha = record.header("X-Record-SHA256").orElseThrow();
         assertEquals(sha, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(record.body().getBytes(StandardCharsets.UTF_8))));
-        assertEquals(1, quaestor("SELECT count(*) FROM audit_event WHERE action = 'retention.run-recorded' AND details::jsonb ->> 'sha256' = '"
+        assertEquals(1, Sql.quaestorLong("SELECT count(*) FROM audit_event WHERE action = 'retention.run-recorded' AND details::jsonb ->> 'sha256' = '"
                 + sha + "'"), "the record's digest is sealed in the audit trail");
         JsonObject json = record.json();
         assertTrue(json.getJsonArray("partitionsDropped").stream().map(JsonValue::toString).anyMatch(p -> p.contains(s.oldPartition)), json.toString());
@@ -124,14 +125,14 @@ class RetentionIT {
         Store s = seed();
         assertEquals(200, api.put("api/retention/tenants/" + s.shortTenant, "{\"metadataRetentionDays\":30}", admin).status());
         UUID dead = UUID.randomUUID();
-        superuser("INSERT INTO retention_run (id, dry_run, state, datamap_version, started_by, started_at, heartbeat_at) VALUES ('"
+        Sql.quaestorUpdate("INSERT INTO retention_run (id, dry_run, state, datamap_version, started_by, started_at, heartbeat_at) VALUES ('"
                 + dead + "', false, 'RUNNING', 'test', 'test', now() - interval '10 minutes', now() - interval '5 minutes')");
         assertEquals(409, api.post("api/retention/runs/" + dead + "/restart", "", admin).status(), "a running run cannot be restarted");
         assertEquals(409, api.post("api/retention/runs", "{}", admin).status(), "one run at a time");
 
-        awaitQuaestor("SELECT count(*) FROM retention_run WHERE id = '" + dead + "' AND state = 'COMPLETED' AND executions = 2");
+        Sql.awaitQuaestor("SELECT count(*) FROM retention_run WHERE id = '" + dead + "' AND state = 'COMPLETED' AND executions = 2");
         assertEquals(3, metadata(s.shortTenant), "the taken-over run purged the tenant's 7 expired rows, kept its 3 recent ones");
-        assertNull(quaestorString("SELECT error FROM retention_run WHERE id = '" + dead + "'"));
+        assertNull(Sql.quaestorString("SELECT error FROM retention_run WHERE id = '" + dead + "'"));
     }
 
     @Test
@@ -142,15 +143,15 @@ class RetentionIT {
         assertEquals(201, api.post("api/legal-holds", "{\"scope\":\"ACCOUNT\",\"scopeValue\":\"" + held
                 + "\",\"reason\":\"Chargeback dispute\"}", admin).status());
         assertEquals(202, api.post("api/retention/closed-account-erasures", "", admin).status());
-        for (int i = 0; i < 120 && gateway("SELECT count(*) FROM accounts WHERE id = '" + due + "'") == 1; i++) {
+        for (int i = 0; i < 120 && Sql.gatewayLong("SELECT count(*) FROM accounts WHERE id = '" + due + "'") == 1; i++) {
             Thread.sleep(250);
         }
-        assertEquals(0, gateway("SELECT count(*) FROM accounts WHERE id = '" + due + "'"), "closed 40 days ago: erased");
-        assertEquals(0, gateway("SELECT count(*) FROM request_metadata WHERE account_id = '" + due + "'"));
-        awaitQuaestor("SELECT least(count(*), 1) FROM deletion_certificate d JOIN erasure_run r ON r.id = d.run_id "
+        assertEquals(0, Sql.gatewayLong("SELECT count(*) FROM accounts WHERE id = '" + due + "'"), "closed 40 days ago: erased");
+        assertEquals(0, Sql.gatewayLong("SELECT count(*) FROM request_metadata WHERE account_id = '" + due + "'"));
+        Sql.awaitQuaestor("SELECT least(count(*), 1) FROM deletion_certificate d JOIN erasure_run r ON r.id = d.run_id "
                 + "WHERE r.cause = 'ACCOUNT_CLOSED' AND d.request_id IS NULL AND d.content LIKE '%\"clean\":true%'");
-        assertEquals(1, gateway("SELECT count(*) FROM accounts WHERE id = '" + recent + "'"), "closed 10 days ago: kept");
-        assertEquals(1, gateway("SELECT count(*) FROM accounts WHERE id = '" + held + "'"), "under hold: kept");
+        assertEquals(1, Sql.gatewayLong("SELECT count(*) FROM accounts WHERE id = '" + recent + "'"), "closed 10 days ago: kept");
+        assertEquals(1, Sql.gatewayLong("SELECT count(*) FROM accounts WHERE id = '" + held + "'"), "under hold: kept");
     }
 
     private static String closedAccount(String ago) throws SQLException {
@@ -170,7 +171,7 @@ class RetentionIT {
     private String finish(Api.Reply started) throws Exception {
         assertEquals(202, started.status(), started.body());
         String id = started.json().getString("id");
-        awaitQuaestor("SELECT count(*) FROM retention_run WHERE id = '" + id + "' AND state = 'COMPLETED'");
+        Sql.awaitQuaestor("SELECT count(*) FROM retention_run WHERE id = '" + id + "' AND state = 'COMPLETED'");
         return id;
     }
 
@@ -232,15 +233,15 @@ class RetentionIT {
     }
 
     private static long metadata(String org) throws SQLException {
-        return gateway("SELECT count(*) FROM request_metadata WHERE organization_id = '" + org + "'");
+        return Sql.gatewayLong("SELECT count(*) FROM request_metadata WHERE organization_id = '" + org + "'");
     }
 
     private static long metadataOf(String account) throws SQLException {
-        return gateway("SELECT count(*) FROM request_metadata WHERE account_id = '" + account + "'");
+        return Sql.gatewayLong("SELECT count(*) FROM request_metadata WHERE account_id = '" + account + "'");
     }
 
     private static boolean exists(String table) throws SQLException {
-        return gateway("SELECT count(*) FROM pg_class WHERE relname = '" + table + "'") == 1;
+        return Sql.gatewayLong("SELECT count(*) FROM pg_class WHERE relname = '" + table + "'") == 1;
     }
 
     private static void assertProblem(Api.Reply reply, int status, String field) {
@@ -248,40 +249,8 @@ class RetentionIT {
         assertTrue(reply.body().contains("\"" + field + "\""), reply.body());
     }
 
-    private static void awaitQuaestor(String countSql) throws Exception {
-        for (int i = 0; i < 240; i++) {
-            if (quaestor(countSql) == 1) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("never true: " + countSql + "; runs: " + quaestorString(
-                "SELECT string_agg(id || ' ' || state || ' ' || coalesce(error, '-'), '; ') FROM retention_run"));
-    }
 
-    private static long gateway(String sql) throws SQLException {
-        try (Connection c = TestDatabase.superuser("gateway"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 
-    private static long quaestor(String sql) throws SQLException {
-        try (Connection c = TestDatabase.superuser("quaestor"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 
-    private static String quaestorString(String sql) throws SQLException {
-        try (Connection c = TestDatabase.superuser("quaestor"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        }
-    }
 
-    private static void superuser(String sql) throws SQLException {
-        try (Connection c = TestDatabase.superuser("quaestor"); Statement s = c.createStatement()) {
-            s.executeUpdate(sql);
-        }
-    }
 }

@@ -122,31 +122,19 @@ public final class SubjectErasure {
     /** Applies every strategy in one transaction of the store; returns what each did. */
     public List<TableAction> apply(List<Object> keys, Pseudonymizer pseudonymizer, BeforeCommit beforeCommit) throws Exception {
         try (Connection c = store.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                Array array = keys(c, keys);
-                try (PreparedStatement lock = c.prepareStatement(queries.lockSubjects())) {
+            return io.quaestor.platform.persistence.LocalTransaction.in(c, tx -> {
+                Array array = keys(tx, keys);
+                try (PreparedStatement lock = tx.prepareStatement(queries.lockSubjects())) {
                     lock.setArray(1, array);
                     lock.executeQuery().close();
                 }
                 List<TableAction> applied = new ArrayList<>();
                 for (DataMap.MappedTable table : ordered()) {
-                    applied.add(action(table, applyTo(c, table, array, pseudonymizer)));
+                    applied.add(action(table, applyTo(tx, table, array, pseudonymizer)));
                 }
                 beforeCommit.check(applied);
-                c.commit();
                 return applied;
-            } catch (Exception e) {
-                try {
-                    c.rollback();
-                } catch (SQLException rollback) {
-                    e.addSuppressed(rollback);
-                }
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
+            });
         }
     }
 

@@ -52,27 +52,14 @@ public final class RetentionPurge {
     /** Deletes (or, dry, counts) at most {@code size} expired rows after {@code from}. */
     public Chunk next(Position from, int size, HeldAccounts held, boolean dryRun) throws Exception {
         try (Connection c = store.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
+            return io.quaestor.platform.persistence.LocalTransaction.in(c, tx -> {
                 List<String> heldNow = held.now();
-                Chunk chunk = run(c, from, size, heldNow, dryRun);
+                Chunk chunk = run(tx, from, size, heldNow, dryRun);
                 if (!dryRun && !heldNow.equals(held.now())) {
-                    c.rollback();
                     throw new IllegalStateException("legal holds changed during the chunk; it was rolled back");
                 }
-                c.commit();
                 return chunk;
-            } catch (Exception e) {
-                try {
-                    c.rollback();
-                } catch (SQLException rollback) {
-                    e.addSuppressed(rollback);
-                }
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
+            });
         }
     }
 

@@ -1,0 +1,53 @@
+package io.quaestor.testing;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** Direct looks into the test run's databases, as their superuser: for checking what the server did, never for doing it. */
+public final class Sql {
+
+    private Sql() {
+    }
+
+    /** The first column of the first row, as a number (0 for NULL). */
+    public static long quaestorLong(String sql) throws SQLException {
+        return number("quaestor", sql);
+    }
+
+    public static long gatewayLong(String sql) throws SQLException {
+        return number("gateway", sql);
+    }
+
+    /** The first column of the first row as text; null without a row. */
+    public static String quaestorString(String sql) throws SQLException {
+        try (Connection c = TestDatabase.superuser("quaestor"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    public static void quaestorUpdate(String sql) throws SQLException {
+        try (Connection c = TestDatabase.superuser("quaestor"); Statement s = c.createStatement()) {
+            s.executeUpdate(sql);
+        }
+    }
+
+    /** Waits up to a minute for a count query on Quaestor's database to answer 1. */
+    public static void awaitQuaestor(String countSql) throws Exception {
+        for (int i = 0; i < 240; i++) {
+            if (quaestorLong(countSql) == 1) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("never true: " + countSql);
+    }
+
+    private static long number(String database, String sql) throws SQLException {
+        try (Connection c = TestDatabase.superuser(database); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
