@@ -202,7 +202,7 @@ final class RetentionBenchmark implements Benchmark {
                 for (String table : new String[]{"request_metadata", "bench_twin"}) {
                     s.execute("INSERT INTO " + table + " (occurred_at, request_id, account_id, organization_id, model, prompt_tokens, "
                             + "completion_tokens, total_tokens, cost_micro_usd, latency_ms, http_status) SELECT '" + day
-                            + "'::date + (g || ' seconds')::interval % interval '1 day', gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), "
+                            + "'::date + ((g % 86400) || ' seconds')::interval, gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), "
                             + "'m', 1, 1, 2, 1, 1, 200 FROM generate_series(1, 50000) g");
                 }
                 engine.add("request_metadata_p" + day.toString().replace("-", ""));
