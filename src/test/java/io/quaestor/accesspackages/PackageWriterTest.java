@@ -59,11 +59,7 @@ class PackageWriterTest {
 
     @BeforeAll
     static void referenceStoreWithData() throws Exception {
-        try (Connection c = TestDatabase.superuser("postgres"); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS packages");
-            s.execute("CREATE DATABASE packages OWNER gateway");
-        }
-        gateway = TestDatabase.gateway("packages");
+        gateway = TestDatabase.freshGateway("packages");
         ReferenceStoreSetup.flyway(gateway).migrate();
         new GatewayDataGenerator(gateway::getConnection, 2)
                 .generate(new GenerationPlan(2, 10, 20_000, 5, 1, 11, LocalDate.of(2026, 11, 20)));

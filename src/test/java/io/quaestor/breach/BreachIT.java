@@ -61,6 +61,9 @@ class BreachIT {
         assertProblem(report("CRITICAL", occurred, occurred.plusSeconds(60), occurred.minusSeconds(60), false), 422, "awareAt");
         assertProblem(report("SEVERE", occurred, occurred.plusSeconds(60), null, false), 422, "severity");
         assertProblem(report("LOW", occurred, occurred.minusSeconds(60), null, false), 422, "detectedAt");
+        assertProblem(api.post("api/incidents", "{\"title\":\"Unowned\",\"description\":\"x\",\"type\":\"INTEGRITY\",\"severity\":\"LOW\","
+                + "\"occurredAt\":\"" + occurred + "\",\"detectedAt\":\"" + occurred + "\",\"ownerId\":\"" + java.util.UUID.randomUUID() + "\"}",
+                responder), 422, "ownerId");
         assertEquals(before, api.get("api/incidents", responder).array().size(), "nothing was written");
         assertEquals(403, api.get("api/incidents", new Api.Bearer(StaffFixtures.token(api, Role.OPERATOR))).status());
     }

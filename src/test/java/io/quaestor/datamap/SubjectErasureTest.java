@@ -55,11 +55,7 @@ class SubjectErasureTest {
 
     @BeforeAll
     static void referenceStoreWithData() throws Exception {
-        try (Connection c = TestDatabase.superuser("postgres"); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS erasure");
-            s.execute("CREATE DATABASE erasure OWNER gateway");
-        }
-        gateway = TestDatabase.gateway("erasure");
+        gateway = TestDatabase.freshGateway("erasure");
         ReferenceStoreSetup.flyway(gateway).migrate();
         new GatewayDataGenerator(gateway::getConnection, 2)
                 .generate(new GenerationPlan(3, 40, 20_000, 5, 2, 7, LocalDate.of(2026, 11, 20)));

@@ -30,11 +30,7 @@ class RetentionPurgeTest {
 
     @BeforeAll
     static void store() throws Exception {
-        try (Connection c = TestDatabase.superuser("postgres"); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS retention");
-            s.execute("CREATE DATABASE retention OWNER gateway");
-        }
-        store = TestDatabase.gateway("retention");
+        store = TestDatabase.freshGateway("retention");
         ReferenceStoreSetup.flyway(store).migrate();
         try (Connection c = store.getConnection(); Statement s = c.createStatement()) {
             s.execute("SELECT ensure_request_metadata_partitions(current_date - 60, current_date)");

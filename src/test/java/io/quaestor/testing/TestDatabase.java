@@ -50,6 +50,15 @@ public final class TestDatabase {
     }
 
     /** A gateway database of the test server (the reference store, or one a test creates), as the gateway role. */
+    /** A new, empty database owned by the gateway role (dropped first if a previous run left it), for one test class. */
+    public static PGSimpleDataSource freshGateway(String database) throws SQLException {
+        try (Connection c = superuser("postgres"); java.sql.Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + database);
+            s.execute("CREATE DATABASE " + database + " OWNER gateway");
+        }
+        return gateway(database);
+    }
+
     public static PGSimpleDataSource gateway(String database) {
         return login(database, EmbeddedDatabase.GATEWAY_ROLE, CREDENTIALS.gateway());
     }

@@ -1,5 +1,6 @@
 package io.quaestor.accesspackages.control;
 
+import io.quaestor.platform.persistence.Timestamps;
 import io.quaestor.access.control.AccessAudit;
 import io.quaestor.audit.control.AuditLog;
 import io.quaestor.datamap.control.DataMaps;
@@ -234,8 +235,8 @@ public class AccessPackages implements Fulfilment {
                 }
                 return Optional.of(new PackageInfo(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
                         rs.getString(4), rs.getString(5), (Integer) rs.getObject(6), (Long) rs.getObject(7), (Long) rs.getObject(8),
-                        rs.getBytes(9) == null ? null : java.util.HexFormat.of().formatHex(rs.getBytes(9)), instant(rs, 10),
-                        instant(rs, 11), instant(rs, 12), instant(rs, 13), rs.getInt(14), instant(rs, 15)));
+                        rs.getBytes(9) == null ? null : java.util.HexFormat.of().formatHex(rs.getBytes(9)), Timestamps.instant(rs, 10),
+                        Timestamps.instant(rs, 11), Timestamps.instant(rs, 12), Timestamps.instant(rs, 13), rs.getInt(14), Timestamps.instant(rs, 15)));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("the package could not be read", e);
@@ -374,10 +375,6 @@ public class AccessPackages implements Fulfilment {
         }
     }
 
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
-    }
 
     /** Counts the bytes written through it. */
     private static final class CountingStream extends java.io.FilterOutputStream {

@@ -138,7 +138,7 @@ public final class PackageWriter {
             zip.write(pdf);
             zip.closeEntry();
             List<FileEntry> all = new ArrayList<>(files);
-            all.add(new FileEntry(LETTER, "pdf", null, null, 0, sha256(pdf), List.of()));
+            all.add(new FileEntry(LETTER, "pdf", null, null, 0, io.quaestor.platform.crypto.Digests.sha256Hex(pdf), List.of()));
             zip.putNextEntry(new ZipEntry(MANIFEST));
             zip.write(manifest(header, all));
             zip.closeEntry();
@@ -329,11 +329,4 @@ public final class PackageWriter {
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.quaestor.breach.control;
 
+import io.quaestor.platform.persistence.Timestamps;
 import io.quaestor.audit.control.AuditLog;
 import io.quaestor.breach.entity.Severity;
 import io.quaestor.notifications.control.StaffNotifications;
@@ -101,13 +102,16 @@ public class Incidents {
         UUID id = UUID.randomUUID();
         String reference = reference(now);
         UUID owner = r.ownerId() == null ? by.userId() : r.ownerId();
+        if (!isActiveStaff(owner)) {
+            throw new InvalidInputException("ownerId", "The owner must be an active staff member.");
+        }
         execute("""
                 INSERT INTO incident (id, reference, title, description, type, severity, status, nis2, reported_by, owner_id, occurred_at,
                   detected_at, aware_at, aware_decided_by, aware_decided_at, systems, categories, tenants, regions, rule_set_version, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, 'OPEN', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                id, reference, r.title(), r.description(), r.type(), r.severity().name(), r.nis2(), by.userId(), owner, utc(r.occurredAt()),
-                utc(r.detectedAt()), utc(r.awareAt()), r.awareAt() == null ? null : by.userId(), r.awareAt() == null ? null : utc(now),
-                nz(r.systems()), nz(r.categories()), nz(r.tenants()), nz(r.regions()), breachClock.version(), utc(now));
+                id, reference, r.title(), r.description(), r.type(), r.severity().name(), r.nis2(), by.userId(), owner, Timestamps.utc(r.occurredAt()),
+                Timestamps.utc(r.detectedAt()), Timestamps.utc(r.awareAt()), r.awareAt() == null ? null : by.userId(), r.awareAt() == null ? null : Timestamps.utc(now),
+                nz(r.systems()), nz(r.categories()), nz(r.tenants()), nz(r.regions()), breachClock.version(), Timestamps.utc(now));
         event(id, by, "reported", r.severity() + " " + r.type().toLowerCase(Locale.ROOT) + " breach");
         if (r.awareAt() != null) {
             event(id, by, "aware", "aware since " + r.awareAt());
@@ -126,8 +130,8 @@ public class Incidents {
             throw new StateConflictException("Awareness was already decided (" + incident.awareAt() + "); it cannot be moved.");
         }
         requireAwareness(awareAt, incident.occurredAt(), clock.instant());
-        execute("UPDATE incident SET aware_at = ?, aware_decided_by = ?, aware_decided_at = ? WHERE id = ?", utc(awareAt), by.userId(),
-                utc(clock.instant()), id);
+        execute("UPDATE incident SET aware_at = ?, aware_decided_by = ?, aware_decided_at = ? WHERE id = ?", Timestamps.utc(awareAt), by.userId(),
+                Timestamps.utc(clock.instant()), id);
         event(id, by, "aware", "aware since " + awareAt);
         derive(id, new BreachClock.Facts(incident.detectedAt(), awareAt, Severity.valueOf(incident.severity()), incident.nis2()), null);
         audit.appendAction(by, "breach.aware", "incident", id.toString(), null, Map.of("awareAt", awareAt.toString()));
@@ -167,7 +171,7 @@ public class Incidents {
                         + ". Record how each was met, or waive it with the reason (the register keeps it).");
             }
         }
-        execute("UPDATE incident SET status = ?, closed_at = ? WHERE id = ?", status, status.equals("CLOSED") ? utc(clock.instant()) : null, id);
+        execute("UPDATE incident SET status = ?, closed_at = ? WHERE id = ?", status, status.equals("CLOSED") ? Timestamps.utc(clock.instant()) : null, id);
         event(id, by, "status", incident.status() + " -> " + status);
         audit.appendAction(by, "breach.status", "incident", id.toString(), null, Map.of("to", status));
         return get(id);
@@ -196,7 +200,7 @@ public class Incidents {
         }
         Instant now = clock.instant();
         execute("UPDATE obligation SET status = ?, met_at = ?, evidence = ?, waived_reason = ?, decided_by = ?, decided_at = ? WHERE id = ?",
-                status, status.equals("MET") ? utc(now) : null, evidence, reason, by.userId(), utc(now), o.id());
+                status, status.equals("MET") ? Timestamps.utc(now) : null, evidence, reason, by.userId(), Timestamps.utc(now), o.id());
         boolean late = status.equals("MET") && o.dueAt() != null && now.isAfter(o.dueAt());
         event(id, by, status.equals("MET") ? "met" : "waived", code + (late ? " (late)" : "") + ": " + (evidence != null ? evidence : reason));
         audit.appendAction(by, "breach.obligation-" + status.toLowerCase(Locale.ROOT), "incident", id.toString(), null,
@@ -216,7 +220,7 @@ public class Incidents {
         }
         if (supersededBecause != null) {
             execute("UPDATE obligation SET status = 'WAIVED', waived_reason = ?, decided_at = ? WHERE incident_id = ? AND status = 'PENDING' "
-                    + "AND NOT (code = ANY(?))", supersededBecause, utc(clock.instant()), id, wanted.toArray(new String[0]));
+                    + "AND NOT (code = ANY(?))", supersededBecause, Timestamps.utc(clock.instant()), id, wanted.toArray(new String[0]));
         }
     }
 
@@ -232,7 +236,7 @@ public class Incidents {
             s.setString(4, d.rule().regime());
             s.setString(5, d.rule().recipient());
             s.setString(6, d.rule().kind());
-            s.setObject(7, utc(d.dueAt()));
+            s.setObject(7, Timestamps.utc(d.dueAt()));
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return rs.getObject(1, UUID.class);
@@ -305,7 +309,7 @@ public class Incidents {
                             + "VALUES (?, ?, ?, 'quaestor', 'missed', ?)")) {
                         e.setObject(1, UUID.randomUUID());
                         e.setObject(2, incident);
-                        e.setObject(3, utc(now));
+                        e.setObject(3, Timestamps.utc(now));
                         e.setString(4, code + " was due at " + due.toInstant());
                         e.executeUpdate();
                     }
@@ -355,8 +359,8 @@ public class Incidents {
                     }
                     base = new Incident(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                             rs.getString(6), rs.getString(7), rs.getBoolean(8), rs.getObject(9, UUID.class), rs.getObject(10, UUID.class),
-                            instant(rs, 11), instant(rs, 12), instant(rs, 13), rs.getObject(14, UUID.class), rs.getString(15),
-                            rs.getString(16), rs.getString(17), rs.getString(18), rs.getString(19), instant(rs, 20), instant(rs, 21),
+                            Timestamps.instant(rs, 11), Timestamps.instant(rs, 12), Timestamps.instant(rs, 13), rs.getObject(14, UUID.class), rs.getString(15),
+                            rs.getString(16), rs.getString(17), rs.getString(18), rs.getString(19), Timestamps.instant(rs, 20), Timestamps.instant(rs, 21),
                             List.of(), List.of());
                 }
             }
@@ -367,7 +371,7 @@ public class Incidents {
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         obligations.add(new Obligation(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
-                                rs.getString(5), instant(rs, 6), rs.getString(7), instant(rs, 8), rs.getString(9), rs.getString(10)));
+                                rs.getString(5), Timestamps.instant(rs, 6), rs.getString(7), Timestamps.instant(rs, 8), rs.getString(9), rs.getString(10)));
                     }
                 }
             }
@@ -376,7 +380,7 @@ public class Incidents {
                 s.setObject(1, id);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        timeline.add(new Event(instant(rs, 1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                        timeline.add(new Event(Timestamps.instant(rs, 1), rs.getString(2), rs.getString(3), rs.getString(4)));
                     }
                 }
             }
@@ -386,6 +390,17 @@ public class Incidents {
                     base.closedAt(), obligations, timeline);
         } catch (SQLException e) {
             throw new IllegalStateException("the incident could not be read", e);
+        }
+    }
+
+    private boolean isActiveStaff(UUID userId) {
+        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement("SELECT 1 FROM staff_user WHERE id = ? AND active")) {
+            s.setObject(1, userId);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("staff could not be read", e);
         }
     }
 
@@ -400,7 +415,7 @@ public class Incidents {
 
     private void event(UUID incident, Caller by, String action, String detail) {
         execute("INSERT INTO incident_event (id, incident_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?, ?)", UUID.randomUUID(),
-                incident, utc(clock.instant()), by.userId().toString(), action, detail);
+                incident, Timestamps.utc(clock.instant()), by.userId().toString(), action, detail);
     }
 
     private String reference(Instant now) {
@@ -432,12 +447,5 @@ public class Incidents {
         return value == null ? "" : value;
     }
 
-    private static OffsetDateTime utc(Instant instant) {
-        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
-    }
 
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
-    }
 }

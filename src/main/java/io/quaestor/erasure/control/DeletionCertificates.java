@@ -77,7 +77,7 @@ public class DeletionCertificates {
         Instant now = clock.instant();
         String reference = run.requestId() == null ? null : em.find(DataSubjectRequest.class, run.requestId()).getReference();
         String content = content(run, reference, applied, scan, now).toString();
-        String sha256 = sha256(content);
+        String sha256 = io.quaestor.platform.crypto.Digests.sha256Hex(content);
         AuditEvent sealed = audit.appendAction(null, "erasure.certified", "erasure-run", run.id().toString(), run.tenant(),
                 Map.of("sha256", sha256, "subject", run.subjectPseudonym(), "request", reference == null ? "" : reference));
         try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO deletion_certificate "
@@ -208,11 +208,4 @@ public class DeletionCertificates {
                 .add("verification", scan).build();
     }
 
-    static String sha256(String content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
-    }
 }

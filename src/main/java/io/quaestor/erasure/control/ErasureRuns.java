@@ -1,5 +1,6 @@
 package io.quaestor.erasure.control;
 
+import io.quaestor.platform.persistence.Timestamps;
 import io.quaestor.platform.persistence.Datasources;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -57,8 +58,8 @@ public class ErasureRuns {
             s.setString(11, run.scan());
             s.setInt(12, run.attempts());
             s.setString(13, run.startedBy());
-            s.setObject(14, utc(run.startedAt()));
-            s.setObject(15, utc(run.finishedAt()));
+            s.setObject(14, Timestamps.utc(run.startedAt()));
+            s.setObject(15, Timestamps.utc(run.finishedAt()));
             s.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("the erasure run could not be recorded", e);
@@ -91,7 +92,7 @@ public class ErasureRuns {
         try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(
                 "UPDATE erasure_run SET state = 'CERTIFIED', scan = ?, sealed_identifiers = NULL, finished_at = ? WHERE id = ?")) {
             s.setString(1, scan);
-            s.setObject(2, utc(clock.instant()));
+            s.setObject(2, Timestamps.utc(clock.instant()));
             s.setObject(3, id);
             s.executeUpdate();
         } catch (SQLException e) {
@@ -116,7 +117,7 @@ public class ErasureRuns {
                 }
                 return Optional.of(new Run(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getString(6), rs.getString(7), rs.getBytes(8), rs.getString(9), rs.getString(10),
-                        rs.getString(11), rs.getInt(12), rs.getString(13), instant(rs, 14), instant(rs, 15)));
+                        rs.getString(11), rs.getInt(12), rs.getString(13), Timestamps.instant(rs, 14), Timestamps.instant(rs, 15)));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("the erasure run could not be read", e);
@@ -133,12 +134,5 @@ public class ErasureRuns {
         }
     }
 
-    private static OffsetDateTime utc(Instant instant) {
-        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
-    }
 
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
-    }
 }

@@ -64,7 +64,7 @@ public class RetentionRecords {
         }
         Instant now = clock.instant();
         String content = content(run, now).toString();
-        String sha256 = sha256(content);
+        String sha256 = io.quaestor.platform.crypto.Digests.sha256Hex(content);
         AuditEvent event = audit.appendAction(null, "retention.run-recorded", "retention-run", runId.toString(), null,
                 Map.of("sha256", sha256, "dryRun", Boolean.toString(run.dryRun()), "dataMapVersion", run.dataMapVersion()));
         try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement("UPDATE retention_run SET record = ?, "
@@ -72,7 +72,7 @@ public class RetentionRecords {
             s.setString(1, content);
             s.setBytes(2, HexFormat.of().parseHex(sha256));
             s.setObject(3, event.eventId());
-            s.setObject(4, RetentionRuns.utc(now));
+            s.setObject(4, io.quaestor.platform.persistence.Timestamps.utc(now));
             s.setObject(5, runId);
             return s.executeUpdate() == 1;
         } catch (SQLException e) {
@@ -173,11 +173,4 @@ public class RetentionRecords {
         }
     }
 
-    static String sha256(String content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.quaestor.retention.control;
 
+import io.quaestor.platform.persistence.Timestamps;
 import io.quaestor.datamap.control.DataMaps;
 import io.quaestor.platform.logging.StructuredLog;
 import io.quaestor.platform.persistence.Datasources;
@@ -75,8 +76,8 @@ public class RetentionRuns {
             s.setBoolean(2, dryRun);
             s.setString(3, maps.active().map().version());
             s.setString(4, startedBy);
-            s.setObject(5, utc(now));
-            s.setObject(6, utc(now));
+            s.setObject(5, Timestamps.utc(now));
+            s.setObject(6, Timestamps.utc(now));
             s.executeUpdate();
         } catch (SQLException e) {
             if ("23505".equals(e.getSQLState())) {
@@ -118,7 +119,7 @@ public class RetentionRuns {
         }
         try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement("UPDATE retention_run SET state = 'RUNNING', "
                 + "heartbeat_at = ?, finished_at = NULL, error = NULL, executions = executions + 1 WHERE id = ? AND state IN ('STOPPED', 'FAILED')")) {
-            s.setObject(1, utc(clock.instant()));
+            s.setObject(1, Timestamps.utc(clock.instant()));
             s.setObject(2, id);
             if (s.executeUpdate() != 1) {
                 throw new StateConflictException("The run changed meanwhile; look again.");
@@ -141,8 +142,8 @@ public class RetentionRuns {
         Instant now = clock.instant();
         try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement("UPDATE retention_run SET heartbeat_at = ?, "
                 + "executions = executions + 1 WHERE state = 'RUNNING' AND heartbeat_at < ? RETURNING id")) {
-            s.setObject(1, utc(now));
-            s.setObject(2, utc(now.minus(staleAfter)));
+            s.setObject(1, Timestamps.utc(now));
+            s.setObject(2, Timestamps.utc(now.minus(staleAfter)));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     taken.add(rs.getObject(1, UUID.class));
@@ -162,7 +163,7 @@ public class RetentionRuns {
     public boolean beat(UUID id) {
         try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(
                 "UPDATE retention_run SET heartbeat_at = ? WHERE id = ? AND state = 'RUNNING'")) {
-            s.setObject(1, utc(clock.instant()));
+            s.setObject(1, Timestamps.utc(clock.instant()));
             s.setObject(2, id);
             return s.executeUpdate() == 1;
         } catch (SQLException e) {
@@ -174,7 +175,7 @@ public class RetentionRuns {
         try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(
                 "UPDATE retention_run SET state = 'FAILED', error = ?, finished_at = ? WHERE id = ? AND state = 'RUNNING'")) {
             s.setString(1, error);
-            s.setObject(2, utc(clock.instant()));
+            s.setObject(2, Timestamps.utc(clock.instant()));
             s.setObject(3, id);
             s.executeUpdate();
         } catch (SQLException e) {
@@ -216,8 +217,8 @@ public class RetentionRuns {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     partitions.add(new Partition(rs.getObject(1, UUID.class), rs.getInt(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6), instant(rs, 7), rs.getInt(8), rs.getString(9), rs.getString(10),
-                            instant(rs, 11), rs.getString(12), rs.getLong(13), rs.getBoolean(14)));
+                            rs.getString(5), rs.getString(6), Timestamps.instant(rs, 7), rs.getInt(8), rs.getString(9), rs.getString(10),
+                            Timestamps.instant(rs, 11), rs.getString(12), rs.getLong(13), rs.getBoolean(14)));
                 }
             }
         } catch (SQLException e) {
@@ -252,7 +253,7 @@ public class RetentionRuns {
                 while (rs.next()) {
                     byte[] sha = rs.getBytes(11);
                     runs.add(new Run(rs.getObject(1, UUID.class), rs.getBoolean(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            instant(rs, 6), instant(rs, 7), instant(rs, 8), rs.getInt(9), rs.getString(10),
+                            Timestamps.instant(rs, 6), Timestamps.instant(rs, 7), Timestamps.instant(rs, 8), rs.getInt(9), rs.getString(10),
                             sha == null ? null : java.util.HexFormat.of().formatHex(sha), rs.getObject(12, UUID.class)));
                 }
             }
@@ -264,7 +265,7 @@ public class RetentionRuns {
 
     private void update(String sql, UUID id) {
         try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setObject(1, utc(clock.instant()));
+            s.setObject(1, Timestamps.utc(clock.instant()));
             s.setObject(2, id);
             s.executeUpdate();
         } catch (SQLException e) {
@@ -272,12 +273,5 @@ public class RetentionRuns {
         }
     }
 
-    static OffsetDateTime utc(Instant instant) {
-        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
-    }
 
-    static Instant instant(ResultSet rs, int column) throws SQLException {
-        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
-    }
 }

@@ -60,7 +60,7 @@ public class RetentionSchedule {
                 + "daily_start = excluded.daily_start, updated_by = excluded.updated_by, updated_at = excluded.updated_at")) {
             s.setObject(1, time);
             s.setString(2, by.userId().toString());
-            s.setObject(3, RetentionRuns.utc(clock.instant()));
+            s.setObject(3, io.quaestor.platform.persistence.Timestamps.utc(clock.instant()));
             s.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("the retention schedule could not be stored", e);

@@ -93,7 +93,7 @@ public class RetentionScheduler {
     private boolean startedSince(Instant since) {
         try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(
                 "SELECT 1 FROM retention_run WHERE NOT dry_run AND started_at >= ? LIMIT 1")) {
-            s.setObject(1, RetentionRuns.utc(since));
+            s.setObject(1, io.quaestor.platform.persistence.Timestamps.utc(since));
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next();
             }
