@@ -17,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -49,6 +50,7 @@ public class Incidents {
 
     static final String REMINDER = "BREACH_OBLIGATION";
     private static final double[] REMIND_AT = {0.5, 0.75, 0.9};
+    private static final int ESCALATE_FROM_PERCENT = 90;
     private static final List<String> FLOW = List.of("OPEN", "CONTAINED", "RESOLVED", "CLOSED");
 
     /** What a responder reports. */
@@ -81,6 +83,13 @@ public class Incidents {
 
     @Inject
     AuditLog audit;
+
+    @Inject
+    Escalations escalations;
+
+    @Inject
+    @ConfigProperty(name = "quaestor.breach.overdue-every", defaultValue = "PT1H")
+    Duration overdueEvery;
 
     @Inject
     Clock clock;
@@ -170,11 +179,85 @@ public class Incidents {
                 throw new StateConflictException("Obligations are still open: " + String.join(", ", open)
                         + ". Record how each was met, or waive it with the reason (the register keeps it).");
             }
+            requireClosable(incident);
         }
         execute("UPDATE incident SET status = ?, closed_at = ? WHERE id = ?", status, status.equals("CLOSED") ? Timestamps.utc(clock.instant()) : null, id);
         event(id, by, "status", incident.status() + " -> " + status);
         audit.appendAction(by, "breach.status", "incident", id.toString(), null, Map.of("to", status));
         return get(id);
+    }
+
+    /** Keeps a computed scope with the incident, on its timeline and in the trail. */
+    @Transactional
+    public UUID recordScope(UUID incidentId, String description, String result, long subjects, long records, Caller by) {
+        locked(incidentId);
+        UUID id = UUID.randomUUID();
+        execute("INSERT INTO incident_scope (id, incident_id, description, result, subjects, records, computed_at, computed_by) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", id, incidentId, description, result, subjects, records, Timestamps.utc(clock.instant()),
+                by.userId());
+        event(incidentId, by, "scope", subjects + " subjects, " + records + " records");
+        audit.appendAction(by, "breach.scope-computed", "incident", incidentId.toString(), null, Map.of("scope", id.toString(),
+                "subjects", Long.toString(subjects), "records", Long.toString(records)));
+        return id;
+    }
+
+    /** Quaestor itself met an obligation (a notice campaign finished): recorded like a responder's, with Quaestor as the actor. */
+    @Transactional
+    public void meetBySystem(UUID incidentId, String code, String evidence) {
+        Instant now = clock.instant();
+        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement("""
+                UPDATE obligation SET status = 'MET', met_at = ?, evidence = ?, decided_at = ? WHERE incident_id = ? AND code = ?
+                  AND status IN ('PENDING', 'MISSED') RETURNING due_at""")) {
+            s.setObject(1, Timestamps.utc(now));
+            s.setString(2, evidence);
+            s.setObject(3, Timestamps.utc(now));
+            s.setObject(4, incidentId);
+            s.setString(5, code);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return;
+                }
+                Instant due = Timestamps.instant(rs, 1);
+                boolean late = due != null && now.isAfter(due);
+                execute("INSERT INTO incident_event (id, incident_id, at, actor, action, detail) VALUES (?, ?, ?, 'quaestor', 'met', ?)",
+                        UUID.randomUUID(), incidentId, Timestamps.utc(now), code + (late ? " (late)" : "") + ": " + evidence);
+                audit.appendAction(null, "breach.obligation-met", "incident", incidentId.toString(), null, Map.of("obligation", code,
+                        "late", Boolean.toString(late)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the obligation could not be updated", e);
+        }
+    }
+
+    /** Response tasks must be done or cancelled (follow-ups may outlive the incident); Critical and High need their review. */
+    private void requireClosable(Incident incident) {
+        try (Connection c = quaestor.getConnection()) {
+            List<String> open = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT title FROM incident_task WHERE incident_id = ? AND kind = 'RESPONSE' AND status = 'OPEN' ORDER BY due_at")) {
+                s.setObject(1, incident.id());
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        open.add(rs.getString(1));
+                    }
+                }
+            }
+            if (!open.isEmpty()) {
+                throw new StateConflictException("Response tasks are still open: " + String.join("; ", open) + ".");
+            }
+            boolean needsReview = incident.severity().equals("CRITICAL") || incident.severity().equals("HIGH");
+            try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM incident_review WHERE incident_id = ?")) {
+                s.setObject(1, incident.id());
+                try (ResultSet rs = s.executeQuery()) {
+                    if (needsReview && !rs.next()) {
+                        throw new StateConflictException("A " + incident.severity() + " incident closes after its post-incident review "
+                                + "(root cause, prevention) is recorded.");
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the incident could not be read", e);
+        }
     }
 
     /** Records how an obligation was met (a late one stays visibly late: its time is kept). */
@@ -261,8 +344,10 @@ public class Incidents {
     }
 
     /**
-     * A reminder fires: the owner is told while time remains; at and after the deadline the
-     * obligation is marked missed and every responder is told, hourly until it is decided. One
+     * A reminder fires: before the deadline the owner is told (in Quaestor, and by email when the
+     * owner has an address); from 90 % of the window the escalation contacts too. At and after
+     * the deadline the obligation is marked missed, every responder and every contact is told,
+     * and the alarm repeats every {@code quaestor.breach.overdue-every} until it is decided. One
      * connection and no row lock: on the timer's thread a second connection of the same
      * transaction would wait on the first (see docs/threat-model.md).
      */
@@ -271,56 +356,78 @@ public class Incidents {
             return;
         }
         try (Connection c = quaestor.getConnection()) {
-            String code;
-            OffsetDateTime due;
-            String status;
-            UUID incident;
-            String reference;
-            UUID owner;
-            try (PreparedStatement s = c.prepareStatement("""
-                    SELECT o.code, o.due_at, o.status, i.id, i.reference, i.owner_id FROM obligation o JOIN incident i ON i.id = o.incident_id
-                    WHERE o.id = ?""")) {
-                s.setObject(1, timer.refId());
-                try (ResultSet rs = s.executeQuery()) {
-                    if (!rs.next()) {
-                        return;
-                    }
-                    code = rs.getString(1);
-                    due = rs.getObject(2, OffsetDateTime.class);
-                    status = rs.getString(3);
-                    incident = rs.getObject(4, UUID.class);
-                    reference = rs.getString(5);
-                    owner = rs.getObject(6, UUID.class);
-                }
-            }
-            if (due == null || !(status.equals("PENDING") || status.equals("MISSED"))) {
+            Reminded r = reminded(c, timer.refId());
+            if (r == null || r.due() == null || !(r.status().equals("PENDING") || r.status().equals("MISSED"))) {
                 return;
             }
             Instant now = clock.instant();
-            if (now.isBefore(due.toInstant())) {
-                notifications.notify(owner, "BREACH_DUE", incident, "Incident " + reference + ": " + code + " is due at " + due.toInstant()
-                        + " (" + Duration.between(now, due.toInstant()).toMinutes() + " min left).");
+            if (timer.fireAt().isBefore(r.due())) {
+                int percent = percentOfWindow(r, timer.fireAt());
+                notifications.notify(r.owner(), "BREACH_DUE", r.incident(), "Incident " + r.reference() + ": " + r.code() + " is due at "
+                        + r.due() + " (" + Duration.between(now, r.due()).toMinutes() + " min left).");
+                escalations.queue(c, alert(r, percent + "%", false), r.owner(), percent >= ESCALATE_FROM_PERCENT);
                 return;
             }
-            try (PreparedStatement s = c.prepareStatement("UPDATE obligation SET status = 'MISSED' WHERE id = ? AND status = 'PENDING'")) {
-                s.setObject(1, timer.refId());
-                if (s.executeUpdate() == 1) {
-                    try (PreparedStatement e = c.prepareStatement("INSERT INTO incident_event (id, incident_id, at, actor, action, detail) "
-                            + "VALUES (?, ?, ?, 'quaestor', 'missed', ?)")) {
-                        e.setObject(1, UUID.randomUUID());
-                        e.setObject(2, incident);
-                        e.setObject(3, Timestamps.utc(now));
-                        e.setString(4, code + " was due at " + due.toInstant());
-                        e.executeUpdate();
-                    }
-                }
-            }
-            notifications.notifyRole(Role.Names.INCIDENT_RESPONDER, "BREACH_OVERDUE", incident, "Overdue: incident " + reference
-                    + ", " + code + " was due at " + due.toInstant() + ".");
-            timers.schedule(REMINDER, timer.refId(), now.plus(Duration.ofHours(1)));
+            boolean first = markMissed(c, r, now);
+            notifications.notifyRole(Role.Names.INCIDENT_RESPONDER, "BREACH_OVERDUE", r.incident(), "Overdue: incident " + r.reference()
+                    + ", " + r.code() + " was due at " + r.due() + ".");
+            escalations.queue(c, alert(r, first ? "deadline" : "overdue " + Duration.between(r.due(), timer.fireAt()).toHours() + "h", true),
+                    r.owner(), true);
+            timers.schedule(REMINDER, timer.refId(), now.plus(overdueEvery));
         } catch (SQLException e) {
             throw new IllegalStateException("the obligation reminder could not be handled", e);
         }
+    }
+
+    private record Reminded(UUID obligation, String code, Instant due, String status, UUID incident, String reference, UUID owner, String severity,
+                            Instant detectedAt, Instant awareAt) {
+    }
+
+    private static Reminded reminded(Connection c, UUID obligation) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT o.code, o.due_at, o.status, i.id, i.reference, i.owner_id, i.severity, i.detected_at, i.aware_at
+                FROM obligation o JOIN incident i ON i.id = o.incident_id WHERE o.id = ?""")) {
+            s.setObject(1, obligation);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                return new Reminded(obligation, rs.getString(1), Timestamps.instant(rs, 2), rs.getString(3), rs.getObject(4, UUID.class), rs.getString(5),
+                        rs.getObject(6, UUID.class), rs.getString(7), Timestamps.instant(rs, 8), Timestamps.instant(rs, 9));
+            }
+        }
+    }
+
+    private int percentOfWindow(Reminded r, Instant at) {
+        BreachClock.Anchor anchor = breachClock.rules().stream().filter(rule -> rule.code().equals(r.code())).findFirst()
+                .map(BreachClock.Rule::anchor).orElse(BreachClock.Anchor.DETECTED);
+        Instant from = anchor == BreachClock.Anchor.AWARE && r.awareAt() != null ? r.awareAt() : r.detectedAt();
+        long window = Duration.between(from, r.due()).toMillis();
+        return window <= 0 ? 100 : (int) Math.round(100.0 * Duration.between(from, at).toMillis() / window);
+    }
+
+    private static Escalations.Alert alert(Reminded r, String stage, boolean overdue) {
+        return new Escalations.Alert(r.incident(), r.reference(), r.severity(), r.obligation(), null, "obligation " + r.code(), r.due(),
+                stage, overdue);
+    }
+
+    /** @return whether this firing is the one that found the obligation still pending at its deadline */
+    private boolean markMissed(Connection c, Reminded r, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE obligation SET status = 'MISSED' WHERE id = ? AND status = 'PENDING'")) {
+            s.setObject(1, r.obligation());
+            if (s.executeUpdate() == 0) {
+                return false;
+            }
+        }
+        try (PreparedStatement e = c.prepareStatement("INSERT INTO incident_event (id, incident_id, at, actor, action, detail) "
+                + "VALUES (?, ?, ?, 'quaestor', 'missed', ?)")) {
+            e.setObject(1, UUID.randomUUID());
+            e.setObject(2, r.incident());
+            e.setObject(3, Timestamps.utc(now));
+            e.setString(4, r.code() + " was due at " + r.due());
+            e.executeUpdate();
+        }
+        return true;
     }
 
     /** The Art. 33(5) register: every incident, notified or not, newest first, with each obligation's decision. */
@@ -341,7 +448,7 @@ public class Incidents {
         return read(id, false);
     }
 
-    private Incident locked(UUID id) {
+    Incident locked(UUID id) {
         return read(id, true);
     }
 
@@ -393,7 +500,7 @@ public class Incidents {
         }
     }
 
-    private boolean isActiveStaff(UUID userId) {
+    boolean isActiveStaff(UUID userId) {
         try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement("SELECT 1 FROM staff_user WHERE id = ? AND active")) {
             s.setObject(1, userId);
             try (ResultSet rs = s.executeQuery()) {
@@ -413,7 +520,7 @@ public class Incidents {
         }
     }
 
-    private void event(UUID incident, Caller by, String action, String detail) {
+    void event(UUID incident, Caller by, String action, String detail) {
         execute("INSERT INTO incident_event (id, incident_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?, ?)", UUID.randomUUID(),
                 incident, Timestamps.utc(clock.instant()), by.userId().toString(), action, detail);
     }

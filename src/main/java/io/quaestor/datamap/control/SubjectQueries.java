@@ -167,7 +167,7 @@ public final class SubjectQueries {
         return map.subject().key();
     }
 
-    private String belongs(DataMap.MappedTable table, String alias, String subjectKeys, int depth) {
+    String belongs(DataMap.MappedTable table, String alias, String subjectKeys, int depth) {
         DataMap.Subject subject = map.subject();
         DataMap.Link link = table.link();
         if (link.isSubjectRoot()) {
@@ -188,7 +188,7 @@ public final class SubjectQueries {
         return "case-insensitive".equals(identifier.match()) ? "lower(" + column + ") = lower(?)" : column + " = ?";
     }
 
-    private DataMap.MappedTable mapped(String name) {
+    DataMap.MappedTable mapped(String name) {
         Optional<DataMap.MappedTable> table = map.table(map.subject().store(), name);
         return table.orElseThrow(() -> new IllegalStateException("validated map lacks table " + name));
     }

@@ -18,7 +18,7 @@ final class SecurityViews {
     }
 
     public record UserView(UUID id, String username, String displayName, String kind, Set<String> roles,
-                           boolean active, boolean passwordChangeRequired, Instant createdAt, Instant lastLoginAt) {
+                           boolean active, boolean passwordChangeRequired, Instant createdAt, Instant lastLoginAt, String email) {
     }
 
     public record TokenView(UUID id, UUID ownerId, String name, String displayPrefix, Set<String> roles,
@@ -30,7 +30,8 @@ final class SecurityViews {
 
     static UserView of(StaffUser user) {
         return new UserView(user.id(), user.username(), user.displayName(), user.kind().name(), names(user.roles()),
-                user.active(), user.passwordChangeRequired(), user.createdAt(), user.lastLoginAt().orElse(null));
+                user.active(), user.passwordChangeRequired(), user.createdAt(), user.lastLoginAt().orElse(null),
+                user.email().orElse(null));
     }
 
     static TokenView of(ApiToken token, Instant now) {

@@ -6,6 +6,7 @@ import io.quaestor.security.entity.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -36,6 +37,13 @@ public class UserResource {
         public Set<@NotNull @Pattern(regexp = Role.Names.PATTERN, message = "must be one of " + Role.Names.PATTERN) String> roles;
     }
 
+    public static class EmailAddress {
+        /** Null removes the address. */
+        @Email
+        @Size(max = 254)
+        public String email;
+    }
+
     public record TemporaryPasswordView(String temporaryPassword) {
     }
 
@@ -59,6 +67,15 @@ public class UserResource {
     @Operation(summary = "Replace a staff user's roles (the last active administrator keeps ADMIN)")
     public SecurityViews.UserView replaceRoles(@PathParam("id") UUID id, @Valid RoleAssignment request) {
         return SecurityViews.of(staff.replaceRoles(id, SecurityViews.roles(request.roles), callers.require()));
+    }
+
+    @PUT
+    @Path("email")
+    @RolesAllowed(Role.Names.ADMIN)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Set the address that breach reminders and escalations are mailed to (null removes it)")
+    public SecurityViews.UserView changeEmail(@PathParam("id") UUID id, @Valid @NotNull EmailAddress request) {
+        return SecurityViews.of(staff.changeEmail(id, request.email, callers.require()));
     }
 
     @POST

@@ -123,6 +123,15 @@ public class StaffDirectory {
         return user;
     }
 
+    /** Sets (or, with null, removes) the address breach reminders and escalations are mailed to. */
+    @Transactional
+    public StaffUser changeEmail(UUID id, String email, Caller by) {
+        StaffUser user = lockedUser(id);
+        user.changeEmail(email, clock.instant());
+        events.publish("user.email-changed", by.userId(), "staff-user", id, "success", Map.of("set", Boolean.toString(email != null)));
+        return user;
+    }
+
     /** Ends the account's access now: sessions closed, tokens revoked. */
     @Transactional
     public StaffUser deactivate(UUID id, Caller by) {

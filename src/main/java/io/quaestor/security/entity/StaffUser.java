@@ -76,6 +76,10 @@ public class StaffUser {
     @Column(name = "last_login_at")
     private Instant lastLoginAt;
 
+    /** Where breach reminders and escalations reach the person; optional. */
+    @Column(name = "email")
+    private String email;
+
     @Version
     private long version;
 
@@ -117,6 +121,15 @@ public class StaffUser {
     public void deactivate(Instant now) {
         this.active = false;
         this.updatedAt = now;
+    }
+
+    public void changeEmail(String email, Instant now) {
+        this.email = email;
+        this.updatedAt = now;
+    }
+
+    public java.util.Optional<String> email() {
+        return java.util.Optional.ofNullable(email);
     }
 
     public void recordLogin(Instant now) {
