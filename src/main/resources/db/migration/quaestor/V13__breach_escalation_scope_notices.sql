@@ -3,6 +3,9 @@
 -- post-incident review, the affected scope computed from the stores, user-notice campaigns with a
 -- delivery record per recipient, and the authority reports (initial, follow-up, final).
 
+-- Which instance fired a durable timer (pid@host), for operations and the two-instance test.
+ALTER TABLE deadline_timer ADD COLUMN fired_by text;
+
 ALTER TABLE staff_user ADD COLUMN email text CHECK (email IS NULL OR (length(email) <= 254 AND email LIKE '%_@_%'));
 
 -- A webhook contact's secret is sealed (AES-GCM under a key derived from the server key, bound to

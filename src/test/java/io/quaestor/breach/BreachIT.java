@@ -107,6 +107,10 @@ class BreachIT {
                     responder).status(), code);
         }
         assertEquals(200, api.post("api/incidents/" + id + "/status", "{\"status\":\"CONTAINED\"}", responder).status());
+        assertEquals(409, api.post("api/incidents/" + id + "/status", "{\"status\":\"CLOSED\"}", responder).status(),
+                "a High incident closes after its review");
+        assertEquals(200, api.put("api/incidents/" + id + "/response/review", "{\"rootCause\":\"a key in a public repository\","
+                + "\"prevention\":\"secret scanning on push\"}", responder).status());
         JsonObject closed = api.post("api/incidents/" + id + "/status", "{\"status\":\"CLOSED\"}", responder).json();
         assertEquals("CLOSED", closed.getString("status"));
         JsonObject registered = api.get("api/incidents", responder).array().stream().map(JsonValue::asJsonObject)

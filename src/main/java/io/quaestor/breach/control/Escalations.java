@@ -82,9 +82,11 @@ public class Escalations implements Outbox {
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO escalation_delivery (id, incident_id, obligation_id, task_id, stage, channel, contact_id, staff_id, subject, payload,
                   created_at, next_attempt_at)
-                SELECT gen_random_uuid(), ?, ?, ?, ?, 'EMAIL', NULL, u.id, ?, ?, ?, ? FROM staff_user u WHERE u.id = ? AND u.active AND u.email IS NOT NULL
+                SELECT gen_random_uuid(), ?::uuid, ?::uuid, ?::uuid, ?, 'EMAIL', NULL::uuid, u.id, ?, ?, ?::timestamptz, ?::timestamptz
+                FROM staff_user u WHERE u.id = ?::uuid AND u.active AND u.email IS NOT NULL
                 UNION ALL
-                SELECT gen_random_uuid(), ?, ?, ?, ?, k.channel, k.id, NULL, ?, CASE WHEN k.channel = 'WEBHOOK' THEN ? ELSE ? END, ?, ?
+                SELECT gen_random_uuid(), ?::uuid, ?::uuid, ?::uuid, ?, k.channel, k.id, NULL::uuid, ?, CASE WHEN k.channel = 'WEBHOOK' THEN ? ELSE ? END,
+                  ?::timestamptz, ?::timestamptz
                 FROM escalation_contact k WHERE k.active AND ?""")) {
             String mail = mailBody(alert);
             String json = webhookBody(alert, now);

@@ -30,7 +30,31 @@ public class DeadlineTimers {
 
     private static final String CLAIM = """
             SELECT id, kind, ref_id, fire_at FROM deadline_timer
-            WHERE fired_at IS NULL AND fire_at <= ? ORDER BY fire_at LIMIT 1 FOR UPDATE SKIP LOCKED""";
+            WHERE fired_at IS NULL AND fire_at <= ? AND NOT (id = ANY(?)) ORDER BY fire_at LIMIT 1 FOR UPDATE SKIP LOCKED""";
+
+    /** A timer whose observer failed: its transaction is rolled back, so it stays due. */
+    public static final class TimerFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final UUID timerId;
+        private final String kind;
+
+        TimerFailed(UUID timerId, String kind, RuntimeException cause) {
+            super("timer " + timerId + " (" + kind + ") failed", cause);
+            this.timerId = timerId;
+            this.kind = kind;
+        }
+
+        public UUID timerId() {
+            return timerId;
+        }
+
+        public String kind() {
+            return kind;
+        }
+    }
+
+    /** Which process fired a timer (pid@host): shows how firing spreads over instances, and that each timer fired once. */
+    static final String INSTANCE = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
 
     @Resource(lookup = Datasources.QUAESTOR)
     DataSource quaestor;
@@ -58,14 +82,19 @@ public class DeadlineTimers {
         }
     }
 
-    /** Claims and fires one due timer; empty when none is due (or all due ones are being fired elsewhere). */
+    /**
+     * Claims and fires one due timer, passing over {@code skipping} (timers that failed lately on
+     * this instance, so one failing observer cannot hold back every timer behind it); empty when
+     * none is due (or all due ones are being fired elsewhere).
+     */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public Optional<TimerDue> fireNext() {
+    public Optional<TimerDue> fireNext(java.util.Collection<UUID> skipping) {
         try (Connection c = quaestor.getConnection()) {
             TimerDue timer;
             UUID id;
             try (PreparedStatement s = c.prepareStatement(CLAIM)) {
                 s.setObject(1, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+                s.setArray(2, c.createArrayOf("uuid", skipping.toArray()));
                 try (ResultSet rs = s.executeQuery()) {
                     if (!rs.next()) {
                         return Optional.empty();
@@ -74,10 +103,15 @@ public class DeadlineTimers {
                     timer = new TimerDue(rs.getString(2), rs.getObject(3, UUID.class), rs.getObject(4, OffsetDateTime.class).toInstant());
                 }
             }
-            due.fire(timer);
-            try (PreparedStatement s = c.prepareStatement("UPDATE deadline_timer SET fired_at = ? WHERE id = ?")) {
+            try {
+                due.fire(timer);
+            } catch (RuntimeException e) {
+                throw new TimerFailed(id, timer.kind(), e);
+            }
+            try (PreparedStatement s = c.prepareStatement("UPDATE deadline_timer SET fired_at = ?, fired_by = ? WHERE id = ?")) {
                 s.setObject(1, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
-                s.setObject(2, id);
+                s.setString(2, INSTANCE);
+                s.setObject(3, id);
                 s.executeUpdate();
             }
             return Optional.of(timer);

@@ -11,6 +11,11 @@ import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -31,8 +36,12 @@ public class TimerPoller {
     DeadlineTimers timers;
 
     @Inject
-    @ConfigProperty(name = "quaestor.timers.poll-seconds", defaultValue = "5")
+    @ConfigProperty(name = "quaestor.timers.poll-seconds", defaultValue = "1")
     int pollSeconds;
+
+    private static final Duration RETRY_FAILED_AFTER = Duration.ofMinutes(1);
+
+    private final Map<UUID, Instant> failing = new ConcurrentHashMap<>();
 
     private ScheduledFuture<?> schedule;
 
@@ -49,10 +58,16 @@ public class TimerPoller {
     }
 
     private void poll() {
+        Instant now = Instant.now();
+        failing.values().removeIf(until -> until.isBefore(now));
         try {
-            for (int i = 0; i < MAX_PER_POLL && timers.fireNext().isPresent(); i++) {
+            for (int i = 0; i < MAX_PER_POLL && timers.fireNext(failing.keySet()).isPresent(); i++) {
                 // each timer in its own transaction
             }
+        } catch (DeadlineTimers.TimerFailed e) {
+            // Passed over here for a while (it stays due, and another instance may still fire it), so later timers go on firing.
+            failing.put(e.timerId(), now.plus(RETRY_FAILED_AFTER));
+            LOG.failure(Level.WARNING, "timers.fire-failed", e);
         } catch (RuntimeException e) {
             LOG.failure(Level.WARNING, "timers.fire-failed", e);
         }
