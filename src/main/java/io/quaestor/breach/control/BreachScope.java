@@ -79,7 +79,19 @@ public class BreachScope {
 
     /** Checks a description against the active map; a bad one names its field. */
     public void validate(Description d) {
-        DataMap map = dataMaps.active().map();
+        validate(dataMaps.active().map(), d);
+    }
+
+    public Result compute(Description d) {
+        return compute(dataMaps.active().map(), dataMaps.subjectStore(), d);
+    }
+
+    /** Streams the affected subjects in key order after {@code after} ("" from the start), a page at a time; the last key, or null at the end. */
+    public String page(Description d, String after, int limit, Consumer<Affected> sink) {
+        return page(dataMaps.active().map(), dataMaps.subjectStore(), d, after, limit, sink);
+    }
+
+    static void validate(DataMap map, Description d) {
         if ((d.from() == null) != (d.to() == null)) {
             throw new InvalidInputException(d.from() == null ? "from" : "to", "A time window needs both from and to.");
         }
@@ -102,9 +114,9 @@ public class BreachScope {
         }
     }
 
-    public Result compute(Description d) {
-        validate(d);
-        DataMap map = dataMaps.active().map();
+    /** The scope in a given map and store (the active ones in service; a generated store in tests and benchmarks). */
+    public static Result compute(DataMap map, DataSource subjectStore, Description d) {
+        validate(map, d);
         DataMap.Store store = subjectStore(map);
         List<String> notes = new ArrayList<>();
         if (d.region() != null && !d.region().equals(store.region())) {
@@ -114,7 +126,7 @@ public class BreachScope {
         List<ScopeQueries.Part> parts = new ArrayList<>();
         List<TablePart> tables = new ArrayList<>();
         ScopeQueries queries = new ScopeQueries(map);
-        try (Connection c = dataMaps.subjectStore().getConnection()) {
+        try (Connection c = subjectStore.getConnection()) {
             c.setReadOnly(true);
             for (DataMap.MappedTable table : candidates(map, d, notes)) {
                 Optional<String> clock = ScopeQueries.timeColumn(table);
@@ -134,9 +146,7 @@ public class BreachScope {
         }
     }
 
-    /** Streams the affected subjects in key order after {@code after} ("" from the start), a page at a time. */
-    public String page(Description d, String after, int limit, Consumer<Affected> sink) {
-        DataMap map = dataMaps.active().map();
+    public static String page(DataMap map, DataSource subjectStore, Description d, String after, int limit, Consumer<Affected> sink) {
         DataMap.Store store = subjectStore(map);
         if (d.region() != null && !d.region().equals(store.region())) {
             return null;
@@ -151,7 +161,7 @@ public class BreachScope {
         ScopeQueries queries = new ScopeQueries(map);
         String sql = queries.subjectPage(parts, !d.tenants().isEmpty(), !d.accounts().isEmpty());
         String last = null;
-        try (Connection c = dataMaps.subjectStore().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = subjectStore.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             c.setReadOnly(true);
             int i = bind(c, s, d, queries.windowsIn(parts));
             s.setString(++i, after);
@@ -199,7 +209,7 @@ public class BreachScope {
         return tables;
     }
 
-    private long count(Connection c, String sql, Description d, int windows) throws SQLException {
+    private static long count(Connection c, String sql, Description d, int windows) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(sql)) {
             bind(c, s, d, windows);
             try (ResultSet rs = s.executeQuery()) {

@@ -1,0 +1,127 @@
+package io.quaestor.breach;
+
+import io.quaestor.breach.control.BreachScope;
+import io.quaestor.datamap.control.DataMapReader;
+import io.quaestor.datamap.control.DataMapValidator;
+import io.quaestor.datamap.entity.DataMap;
+import io.quaestor.platform.problem.InvalidInputException;
+import io.quaestor.referencestore.control.ReferenceStoreSetup;
+import io.quaestor.referencestore.generator.GatewayDataGenerator;
+import io.quaestor.referencestore.generator.GenerationPlan;
+import io.quaestor.testing.TestDatabase;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * The breach scope on a generated store, for random tenants and windows: subjects, records per
+ * table and the streamed account list equal what hand-written SQL over the same tables says.
+ */
+class BreachScopeTest {
+
+    private static final long SEED = Long.getLong("quaestor.test.seed", System.nanoTime());
+    private static final LocalDate LAST_DAY = LocalDate.of(2026, 11, 20);
+    private static PGSimpleDataSource gateway;
+    private static DataMap map;
+
+    @BeforeAll
+    static void generatedStore() throws Exception {
+        gateway = TestDatabase.freshGateway("scope");
+        ReferenceStoreSetup.flyway(gateway).migrate();
+        new GatewayDataGenerator(gateway::getConnection, 2).generate(new GenerationPlan(6, 60, 30_000, 10, 3, 11, LAST_DAY));
+        map = DataMapValidator.validate(DataMapReader.read(new StringReader(
+                Files.readString(Path.of("policy-templates/datamap/reference-gateway.datamap.json"))), "shipped"), name -> Optional.of(gateway));
+    }
+
+    @Test
+    void randomTenantsAndWindowsAgreeWithHandWrittenSql() throws Exception {
+        Random random = new Random(SEED);
+        List<String> organizations = strings("SELECT id::text FROM organizations ORDER BY id");
+        for (int round = 0; round < 4; round++) {
+            List<String> tenants = List.of(organizations.get(random.nextInt(organizations.size())), organizations.get(random.nextInt(organizations.size())));
+            Instant from = LAST_DAY.minusDays(1 + random.nextInt(8)).atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(random.nextInt(86_400));
+            Instant to = from.plusSeconds(3_600L * (1 + random.nextInt(72)));
+            String why = "seed " + SEED + ", tenants " + tenants + ", " + from + " to " + to;
+            BreachScope.Description d = new BreachScope.Description(tenants, List.of(), from, to, null, List.of("technical-metadata", "console"), false);
+
+            BreachScope.Result result = BreachScope.compute(map, gateway, d);
+
+            String inWindow = " WHERE a.organization_id::text IN ('" + String.join("','", tenants) + "') AND t.occurred_at >= '" + from
+                    + "' AND t.occurred_at < '" + to + "'";
+            long metadata = number("SELECT count(*) FROM request_metadata t JOIN accounts a ON a.id = t.account_id" + inWindow);
+            long logins = number("SELECT count(*) FROM login_records t JOIN accounts a ON a.id = t.account_id" + inWindow);
+            TreeSet<String> subjects = new TreeSet<>(strings("SELECT DISTINCT a.id::text FROM accounts a JOIN request_metadata t ON t.account_id = a.id"
+                    + inWindow + " UNION SELECT DISTINCT a.id::text FROM accounts a JOIN login_records t ON t.account_id = a.id" + inWindow));
+            assertEquals(metadata, records(result, "request_metadata"), why);
+            assertEquals(logins, records(result, "login_records"), why);
+            assertEquals(subjects.size(), result.subjects(), why);
+            List<String> streamed = new ArrayList<>();
+            String after = "";
+            while (after != null) {
+                after = BreachScope.page(map, gateway, d, after, 7, a -> streamed.add(a.key()));
+            }
+            assertEquals(new ArrayList<>(subjects), streamed, "the account list, page by page, in key order; " + why);
+        }
+    }
+
+    @Test
+    void aWholeTenantCountsEveryAccountWhenTheAccountCategoryIsNamed() throws Exception {
+        String tenant = strings("SELECT organization_id::text FROM accounts GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").get(0);
+        BreachScope.Result result = BreachScope.compute(map, gateway, new BreachScope.Description(List.of(tenant), List.of(), null, null, null,
+                List.of("account"), false));
+        assertEquals(number("SELECT count(*) FROM accounts WHERE organization_id = '" + tenant + "'"), result.subjects());
+    }
+
+    @Test
+    void badDescriptionsNameTheirField() {
+        assertEquals("categories", field(new BreachScope.Description(List.of("t"), List.of(), null, null, null, List.of("dreams"), false)));
+        assertEquals("to", field(new BreachScope.Description(List.of(), List.of(), Instant.EPOCH, null, null, List.of(), false)));
+        assertEquals("to", field(new BreachScope.Description(List.of(), List.of(), Instant.EPOCH.plusSeconds(9), Instant.EPOCH, null, List.of(), false)));
+        assertEquals("region", field(new BreachScope.Description(List.of("t"), List.of(), null, null, "mars", List.of(), false)));
+        assertEquals("tenants", field(new BreachScope.Description(List.of(), List.of(), null, null, null, List.of(), false)));
+    }
+
+    private static String field(BreachScope.Description d) {
+        return assertThrows(InvalidInputException.class, () -> BreachScope.compute(map, gateway, d)).field();
+    }
+
+    private static long records(BreachScope.Result result, String table) {
+        return result.tables().stream().filter(t -> t.table().equals(table)).findFirst().orElseThrow().records();
+    }
+
+    private static long number(String sql) throws SQLException {
+        try (Connection c = gateway.getConnection(); PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static List<String> strings(String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (Connection c = gateway.getConnection(); PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        }
+        return values;
+    }
+}
