@@ -102,6 +102,15 @@ final class BenchStack implements AutoCloseable {
         database.close();
     }
 
+    /** Quaestor's own database, as its owner (for seeding what a benchmark needs in bulk). */
+    org.postgresql.ds.PGSimpleDataSource quaestorOwner() {
+        org.postgresql.ds.PGSimpleDataSource quaestor = new org.postgresql.ds.PGSimpleDataSource();
+        quaestor.setURL(database.jdbcUrl(EmbeddedDatabase.QUAESTOR_DB));
+        quaestor.setUser(EmbeddedDatabase.QUAESTOR_OWNER);
+        quaestor.setPassword(CREDENTIALS.quaestorOwner());
+        return quaestor;
+    }
+
     /** The gateway store, as the gateway's own role reaches it. */
     org.postgresql.ds.PGSimpleDataSource gateway() {
         org.postgresql.ds.PGSimpleDataSource gateway = new org.postgresql.ds.PGSimpleDataSource();

@@ -211,6 +211,50 @@ class BreachNotificationIT {
     }
 
     @Test
+    void aCampaignInterruptedMidwayIsTakenOverAndResumesAfterTheLastRecipientStored() throws Exception {
+        UUID org = UUID.randomUUID();
+        List<UUID> accounts = new java.util.ArrayList<>(List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID()));
+        accounts.sort(java.util.Comparator.comparing(UUID::toString));
+        tenant(org, List.of(accounts.get(0), accounts.get(1)));
+        try (Connection c = TestDatabase.superuser("gateway"); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO accounts (id, organization_id, email, name, username, created_at, updated_at) VALUES ('" + accounts.get(2)
+                    + "', '" + org + "', '" + email(accounts.get(2)) + "', 'Person 2', 'b-" + accounts.get(2).toString().substring(0, 8) + "', now(), now())");
+        }
+        JsonObject incident = report("LOW", Instant.now().minus(2, ChronoUnit.HOURS), Instant.now().minusSeconds(600), null, null).json();
+        String scope = api.post("api/incidents/" + incident.getString("id") + "/notification/scopes", "{\"tenants\":[\"" + org
+                + "\"],\"categories\":[\"account\"]}", responder).json().getString("id");
+        // What an instance that died after its first page leaves: the first recipient stored (and mailed), the resume point after it,
+        // a heartbeat long stale.
+        String campaign = UUID.randomUUID().toString();
+        String templates = Json.createObjectBuilder().add("en", java.nio.file.Files.readString(
+                java.nio.file.Path.of("policy-templates/breach/notices/user-notice.en.txt"))).build().toString().replace("'", "''");
+        Sql.quaestorUpdate("INSERT INTO notice_campaign (id, incident_id, scope_id, status, fields, templates, default_language, enqueued, "
+                + "resume_after, created_at, created_by, heartbeat_at) SELECT '" + campaign + "', '" + incident.getString("id") + "', '" + scope
+                + "', 'ENUMERATING', '{\"reference\":\"" + incident.getString("reference") + "\",\"whatHappened\":\"resumed\"}', '" + templates
+                + "', 'en', 1, '" + accounts.get(0) + "', now(), reported_by, now() - interval '1 hour' FROM incident WHERE id = '"
+                + incident.getString("id") + "'");
+        Sql.quaestorUpdate("INSERT INTO notice_delivery (id, campaign_id, subject_key, created_at, next_attempt_at, attempts, sent_at, outcome) "
+                + "VALUES (gen_random_uuid(), '" + campaign + "', '" + accounts.get(0) + "', now(), now(), 1, now(), 'SENT')");
+
+        Sql.awaitQuaestor("SELECT count(*) FROM notice_campaign WHERE id = '" + campaign + "' AND status = 'DONE'");
+        assertEquals(3, Sql.quaestorLong("SELECT count(*) FROM notice_delivery WHERE campaign_id = '" + campaign + "'"), () -> {
+            try {
+                return "one row per recipient; campaign " + Sql.quaestorString("SELECT row_to_json(k)::text FROM (SELECT status, enqueued, "
+                        + "resume_after, enumerated_at, heartbeat_at FROM notice_campaign WHERE id = '" + campaign + "') k") + "; scope "
+                        + Sql.quaestorString("SELECT description || ' ' || subjects FROM incident_scope WHERE id = '" + scope + "'") + "; accounts " + accounts;
+            } catch (java.sql.SQLException e) {
+                return e.toString();
+            }
+        });
+        assertEquals(3, Sql.quaestorLong("SELECT enqueued FROM notice_campaign WHERE id = '" + campaign + "'"));
+        for (UUID later : accounts.subList(1, 3)) {
+            assertTrue(smtp.awaitBody(email(later), incident.getString("reference")).contains("resumed"));
+        }
+        Thread.sleep(1_000);
+        assertEquals(0, smtp.count(email(accounts.get(0))), "the recipient stored before the interruption is not mailed again");
+    }
+
+    @Test
     void authorityReportsComeInPhasesAndALateFirstOneGivesItsReasons() throws Exception {
         Instant aware = Instant.now().minus(80, ChronoUnit.HOURS);
         JsonObject incident = report("CRITICAL", aware.minus(2, ChronoUnit.HOURS), aware.minus(1, ChronoUnit.HOURS), aware, null).json();

@@ -89,6 +89,12 @@ class BreachScopeTest {
         BreachScope.Result result = BreachScope.compute(map, gateway, new BreachScope.Description(List.of(tenant), List.of(), null, null, null,
                 List.of("account"), false));
         assertEquals(number("SELECT count(*) FROM accounts WHERE organization_id = '" + tenant + "'"), result.subjects());
+        BreachScope.Description d = new BreachScope.Description(List.of(tenant), List.of(), null, null, null, List.of("account"), false);
+        List<String> all = new ArrayList<>();
+        BreachScope.page(map, gateway, d, "", 10_000, a -> all.add(a.key()));
+        List<String> rest = new ArrayList<>();
+        BreachScope.page(map, gateway, d, all.get(0), 10_000, a -> rest.add(a.key()));
+        assertEquals(all.subList(1, all.size()), rest, "resuming after a key gives exactly the rest");
     }
 
     @Test

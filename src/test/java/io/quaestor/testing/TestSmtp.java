@@ -26,6 +26,17 @@ public final class TestSmtp {
         server.stop();
     }
 
+    /** How many messages reached this address so far. */
+    public long count(String to) throws MessagingException {
+        long n = 0;
+        for (MimeMessage message : server.getReceivedMessages()) {
+            if (message.getAllRecipients()[0].toString().equalsIgnoreCase(to)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** The body of the first message to this address whose subject contains the text, waiting up to 15 s. */
     public String awaitBody(String to, String subjectContains) throws InterruptedException, MessagingException {
         for (int i = 0; i < 60; i++) {

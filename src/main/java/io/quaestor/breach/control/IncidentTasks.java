@@ -2,6 +2,7 @@ package io.quaestor.breach.control;
 
 import io.quaestor.audit.control.AuditLog;
 import io.quaestor.platform.persistence.Datasources;
+import io.quaestor.platform.persistence.Statements;
 import io.quaestor.platform.persistence.Timestamps;
 import io.quaestor.platform.problem.InvalidInputException;
 import io.quaestor.platform.problem.NotFoundException;
@@ -239,13 +240,6 @@ public class IncidentTasks {
     }
 
     private void execute(String sql, Object... values) {
-        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < values.length; i++) {
-                s.setObject(i + 1, values[i]);
-            }
-            s.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("the task could not be stored", e);
-        }
+        Statements.update(quaestor, sql, values);
     }
 }

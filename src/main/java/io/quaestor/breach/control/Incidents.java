@@ -5,6 +5,7 @@ import io.quaestor.audit.control.AuditLog;
 import io.quaestor.breach.entity.Severity;
 import io.quaestor.notifications.control.StaffNotifications;
 import io.quaestor.platform.persistence.Datasources;
+import io.quaestor.platform.persistence.Statements;
 import io.quaestor.platform.problem.InvalidInputException;
 import io.quaestor.platform.problem.NotFoundException;
 import io.quaestor.platform.problem.StateConflictException;
@@ -49,8 +50,6 @@ import java.util.UUID;
 public class Incidents {
 
     static final String REMINDER = "BREACH_OBLIGATION";
-    private static final double[] REMIND_AT = {0.5, 0.75, 0.9};
-    private static final int ESCALATE_FROM_PERCENT = 90;
     private static final List<String> FLOW = List.of("OPEN", "CONTAINED", "RESOLVED", "CLOSED");
 
     /** What a responder reports. */
@@ -90,6 +89,16 @@ public class Incidents {
     @Inject
     @ConfigProperty(name = "quaestor.breach.overdue-every", defaultValue = "PT1H")
     Duration overdueEvery;
+
+    /** Reminders, as percentages of each obligation's window. */
+    @Inject
+    @ConfigProperty(name = "quaestor.breach.remind-at", defaultValue = "50,75,90")
+    List<Integer> remindAt;
+
+    /** From this percentage of the window on, reminders go to the escalation contacts too. */
+    @Inject
+    @ConfigProperty(name = "quaestor.breach.escalate-from", defaultValue = "90")
+    int escalateFromPercent;
 
     @Inject
     Clock clock;
@@ -334,8 +343,8 @@ public class Incidents {
         Instant anchor = d.rule().anchor() == BreachClock.Anchor.DETECTED ? facts.detectedAt() : facts.awareAt();
         Duration window = Duration.between(anchor, d.dueAt());
         Instant now = clock.instant();
-        for (double share : REMIND_AT) {
-            Instant at = anchor.plus(Duration.ofMillis((long) (window.toMillis() * share)));
+        for (int percent : remindAt) {
+            Instant at = anchor.plus(Duration.ofMillis(window.toMillis() * Math.max(1, Math.min(99, percent)) / 100));
             if (at.isAfter(now)) {
                 timers.schedule(REMINDER, obligation, at);
             }
@@ -365,10 +374,14 @@ public class Incidents {
                 int percent = percentOfWindow(r, timer.fireAt());
                 notifications.notify(r.owner(), "BREACH_DUE", r.incident(), "Incident " + r.reference() + ": " + r.code() + " is due at "
                         + r.due() + " (" + Duration.between(now, r.due()).toMinutes() + " min left).");
-                escalations.queue(c, alert(r, percent + "%", false), r.owner(), percent >= ESCALATE_FROM_PERCENT);
+                escalations.queue(c, alert(r, percent + "%", false), r.owner(), percent >= escalateFromPercent);
                 return;
             }
             boolean first = markMissed(c, r, now);
+            if (first) {
+                audit.appendAction(null, "breach.obligation-missed", "incident", r.incident().toString(), null,
+                        Map.of("obligation", r.code(), "dueAt", r.due().toString()));
+            }
             notifications.notifyRole(Role.Names.INCIDENT_RESPONDER, "BREACH_OVERDUE", r.incident(), "Overdue: incident " + r.reference()
                     + ", " + r.code() + " was due at " + r.due() + ".");
             escalations.queue(c, alert(r, first ? "deadline" : "overdue " + Duration.between(r.due(), timer.fireAt()).toHours() + "h", true),
@@ -536,18 +549,7 @@ public class Incidents {
     }
 
     private void execute(String sql, Object... values) {
-        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < values.length; i++) {
-                if (values[i] instanceof String[] array) {
-                    s.setArray(i + 1, c.createArrayOf("text", array));
-                } else {
-                    s.setObject(i + 1, values[i]);
-                }
-            }
-            s.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("the incident could not be updated", e);
-        }
+        Statements.update(quaestor, sql, values);
     }
 
     private static String nz(String value) {

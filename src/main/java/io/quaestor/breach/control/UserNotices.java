@@ -4,6 +4,7 @@ import io.quaestor.audit.control.AuditLog;
 import io.quaestor.datamap.control.DataMaps;
 import io.quaestor.datamap.control.SubjectQueries;
 import io.quaestor.platform.persistence.Datasources;
+import io.quaestor.platform.persistence.Statements;
 import io.quaestor.platform.persistence.LocalTransaction;
 import io.quaestor.platform.persistence.Timestamps;
 import io.quaestor.platform.problem.InvalidInputException;
@@ -258,20 +259,15 @@ public class UserNotices {
         try (Connection c = quaestor.getConnection()) {
             return LocalTransaction.in(c, tx -> {
                 Instant now = clock.instant();
-                int added = 0;
+                int added;
                 try (PreparedStatement s = tx.prepareStatement("INSERT INTO notice_delivery (id, campaign_id, subject_key, created_at, "
-                        + "next_attempt_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (campaign_id, subject_key) DO NOTHING")) {
-                    for (String key : keys) {
-                        s.setObject(1, UUID.randomUUID());
-                        s.setObject(2, campaign);
-                        s.setString(3, key);
-                        s.setObject(4, Timestamps.utc(now));
-                        s.setObject(5, Timestamps.utc(now));
-                        s.addBatch();
-                    }
-                    for (int n : s.executeBatch()) {
-                        added += Math.max(0, n);
-                    }
+                        + "next_attempt_at) SELECT gen_random_uuid(), ?, k, ?, ? FROM unnest(?::text[]) k "
+                        + "ON CONFLICT (campaign_id, subject_key) DO NOTHING")) {
+                    s.setObject(1, campaign);
+                    s.setObject(2, Timestamps.utc(now));
+                    s.setObject(3, Timestamps.utc(now));
+                    s.setArray(4, tx.createArrayOf("text", keys.toArray()));
+                    added = s.executeUpdate();
                 }
                 try (PreparedStatement s = tx.prepareStatement("UPDATE notice_campaign SET resume_after = coalesce(?, resume_after), "
                         + "enqueued = enqueued + ?, heartbeat_at = ? WHERE id = ? AND status = 'ENUMERATING'")) {
@@ -289,7 +285,10 @@ public class UserNotices {
         }
     }
 
-    /** Closes a campaign whose recipients are all settled and meets the obligation it fulfils, once. */
+    /**
+     * Closes a campaign whose recipients are all settled and meets the obligation it fulfils, once;
+     * a campaign that reached nobody meets nothing (a responder waives the obligation with the reason).
+     */
     @Transactional
     public void finishIfDone(UUID campaignId) {
         UUID incidentId;
@@ -311,7 +310,9 @@ public class UserNotices {
         Campaign done = campaign(incidentId, campaignId);
         String evidence = "User-notice campaign " + campaignId + ": " + done.sent() + " notices sent, " + done.noAddress()
                 + " subjects without an address, " + done.gaveUp() + " undeliverable; finished " + done.finishedAt() + ".";
-        incidents.meetBySystem(incidentId, obligationMet, evidence);
+        if (done.sent() > 0) {
+            incidents.meetBySystem(incidentId, obligationMet, evidence);
+        }
         audit.appendAction(null, "breach.notices-done", "incident", incidentId.toString(), null, Map.of("campaign", campaignId.toString(),
                 "sent", Long.toString(done.sent()), "undeliverable", Long.toString(done.gaveUp() + done.noAddress())));
     }
@@ -367,13 +368,6 @@ public class UserNotices {
     }
 
     private void execute(String sql, Object... values) {
-        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < values.length; i++) {
-                s.setObject(i + 1, values[i]);
-            }
-            s.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("the campaign could not be stored", e);
-        }
+        Statements.update(quaestor, sql, values);
     }
 }
