@@ -94,6 +94,9 @@ public class AccessPackages implements Fulfilment {
     Clock clock;
 
     @Inject
+    io.quaestor.documents.control.ControllerIdentity controller;
+
+    @Inject
     @ConfigProperty(name = "quaestor.dsar.package.keep-for", defaultValue = "P30D")
     Duration keepFor;
 
@@ -101,18 +104,8 @@ public class AccessPackages implements Fulfilment {
     @ConfigProperty(name = "quaestor.secrets.package-key")
     Optional<String> configuredKey;
 
-    @Inject
-    @ConfigProperty(name = "quaestor.controller.name", defaultValue = "The gateway operator")
-    String controllerName;
 
-    @Inject
-    @ConfigProperty(name = "quaestor.controller.contact", defaultValue = "privacy@gateway.example")
-    String controllerContact;
 
-    @Inject
-    @ConfigProperty(name = "quaestor.controller.authority",
-            defaultValue = "a supervisory authority, in particular in the EU member state where you live, work or where you think the infringement happened")
-    String authority;
 
     @Inject
     @ConfigProperty(name = "quaestor.public-url", defaultValue = "http://localhost:8080")
@@ -154,8 +147,8 @@ public class AccessPackages implements Fulfilment {
                         "INSERT INTO access_package_segment (package_id, seq, sealed) VALUES (?, ?, ?)");
                      OutputStream sealed = SealedStream.sealing(streamKey, header, (i, bytes) -> insert(segment, id, i, bytes))) {
                     OutputStream counted = new DigestOutputStream(new CountingStream(sealed, size), zipDigest);
-                    AccessLetter letter = new AccessLetter(map, new AccessLetter.Controller(controllerName, controllerContact,
-                            authority, publicUrl + "/privacy/"));
+                    AccessLetter letter = new AccessLetter(map, new AccessLetter.Controller(controller.name(), controller.contact(),
+                            controller.authority(), publicUrl + "/privacy/"));
                     Predicate<DataMap.MappedTable> tables = portability ? PackageWriter.PORTABLE : t -> true;
                     summary = new PackageWriter(map, finder.rows()).write(counted,
                             new PackageWriter.Header(request.getReference(), request.getType().name(), now, map.version()),

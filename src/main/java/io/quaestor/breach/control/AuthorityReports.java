@@ -1,6 +1,7 @@
 package io.quaestor.breach.control;
 
 import io.quaestor.audit.control.AuditLog;
+import io.quaestor.documents.control.ControllerIdentity;
 import io.quaestor.documents.control.PdfDocument;
 import io.quaestor.platform.crypto.Digests;
 import io.quaestor.platform.persistence.Datasources;
@@ -18,7 +19,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.transaction.Transactional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import javax.sql.DataSource;
 import java.io.StringReader;
@@ -74,16 +74,10 @@ public class AuthorityReports {
     Clock clock;
 
     @Inject
-    @ConfigProperty(name = "quaestor.controller.name", defaultValue = "The gateway operator")
-    String controllerName;
+    ControllerIdentity controller;
 
-    @Inject
-    @ConfigProperty(name = "quaestor.controller.contact", defaultValue = "privacy@gateway.example")
-    String controllerContact;
 
-    @Inject
-    @ConfigProperty(name = "quaestor.controller.dpo", defaultValue = "privacy@gateway.example")
-    String dpoContact;
+
 
     @Transactional
     public Report create(UUID incidentId, Draft draft, Caller by) {
@@ -141,7 +135,7 @@ public class AuthorityReports {
     /** The report as a PDF for the authority's portal or mail, rendered from the frozen JSON. */
     public byte[] pdf(Report report) {
         JsonObject b = report.body();
-        try (PdfDocument doc = new PdfDocument("Personal data breach notification: " + b.getString("incidentReference"), controllerName,
+        try (PdfDocument doc = new PdfDocument("Personal data breach notification: " + b.getString("incidentReference"), controller.name(),
                 report.createdAt())) {
             doc.heading("Personal data breach notification (GDPR Art. 33)");
             doc.field("Report", b.getString("phase") + " #" + b.getInt("number") + (b.getInt("number") > 1 ? " (supplements earlier reports)" : ""));
@@ -233,8 +227,8 @@ public class AuthorityReports {
                 .add("phase", d.phase())
                 .add("preparedAt", now.toString())
                 .add("preparedBy", by.userId().toString())
-                .add("controller", Json.createObjectBuilder().add("name", controllerName).add("contact", controllerContact)
-                        .add("dataProtectionOfficer", dpoContact))
+                .add("controller", Json.createObjectBuilder().add("name", controller.name()).add("contact", controller.contact())
+                        .add("dataProtectionOfficer", controller.dpo()))
                 .add("timing", Json.createObjectBuilder().add("occurredAt", incident.occurredAt().toString())
                         .add("detectedAt", incident.detectedAt().toString()).add("awareAt", incident.awareAt().toString())
                         .add("deadline", due.toString()).add("withinSeventyTwoHours", !late)

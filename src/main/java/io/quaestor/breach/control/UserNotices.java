@@ -2,6 +2,7 @@ package io.quaestor.breach.control;
 
 import io.quaestor.audit.control.AuditLog;
 import io.quaestor.datamap.control.DataMaps;
+import io.quaestor.documents.control.ControllerIdentity;
 import io.quaestor.datamap.control.SubjectQueries;
 import io.quaestor.platform.persistence.Datasources;
 import io.quaestor.platform.persistence.Statements;
@@ -88,20 +89,14 @@ public class UserNotices {
     Clock clock;
 
     @Inject
+    ControllerIdentity controller;
+
+    @Inject
     @ConfigProperty(name = "quaestor.breach.notices.meets", defaultValue = "users-24h")
     String obligationMet;
 
-    @Inject
-    @ConfigProperty(name = "quaestor.controller.name", defaultValue = "The gateway operator")
-    String controllerName;
 
-    @Inject
-    @ConfigProperty(name = "quaestor.controller.contact", defaultValue = "privacy@gateway.example")
-    String controllerContact;
 
-    @Inject
-    @ConfigProperty(name = "quaestor.controller.authority", defaultValue = "the data protection supervisory authority where you live or work")
-    String authority;
 
     @Inject
     @ConfigProperty(name = "quaestor.breach.notices.stale-after", defaultValue = "PT30S")
@@ -356,9 +351,9 @@ public class UserNotices {
                 .add("scope", stored.statement())
                 .add("whatYouCanDo", "Watch for messages that ask for your password or API keys; we never ask for them. "
                         + "If you see activity on your account that you do not recognise, revoke your API keys and tell us.")
-                .add("contact", controllerContact)
-                .add("authority", authority)
-                .add("controller", controllerName);
+                .add("contact", controller.contact())
+                .add("authority", controller.authority())
+                .add("controller", controller.name());
         fields.forEach((k, value) -> {
             if (RESPONDER_FIELDS.contains(k) && value != null && !value.isBlank()) {
                 v.add(k, value.strip());
