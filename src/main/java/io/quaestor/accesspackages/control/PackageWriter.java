@@ -201,8 +201,18 @@ public final class PackageWriter {
         w.write("\r\n");
     }
 
-    /** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled. */
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("[-+]?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?");
+
+    /**
+     * RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled. A text that
+     * a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR, and not a plain
+     * number) gets a leading apostrophe, so opening the file runs nothing; the JSON Lines file
+     * keeps every value exactly.
+     */
     static void csv(Writer w, String value) throws IOException {
+        if (!value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 && !NUMBER.matcher(value).matches()) {
+            value = "'" + value;
+        }
         boolean quote = false;
         for (int i = 0; i < value.length() && !quote; i++) {
             char ch = value.charAt(i);
@@ -308,7 +318,8 @@ public final class PackageWriter {
                     .write("type", header.type())
                     .write("generatedAt", header.generatedAt().toString())
                     .write("dataMapVersion", header.dataMapVersion())
-                    .write("encoding", "UTF-8; CSV per RFC 4180 with CRLF line ends and a header row of labels; "
+                    .write("encoding", "UTF-8; CSV per RFC 4180 with CRLF line ends and a header row of labels (a text that a "
+                            + "spreadsheet would run as a formula starts with an apostrophe there); "
                             + "JSON Lines keyed by column name; times in UTC (ISO 8601)");
             g.writeStartArray("files");
             for (FileEntry f : files) {
