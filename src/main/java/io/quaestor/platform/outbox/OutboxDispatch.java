@@ -18,14 +18,19 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 
-/** Drains every enabled outbox every two seconds, on every instance; the row locks keep each delivery single. */
+/**
+ * Drains every enabled outbox every two seconds, on every instance; the row locks keep each
+ * delivery single. Each outbox is drained for up to two seconds a round, so a large campaign
+ * (a breach notice to every affected user) moves at the speed of its SMTP server without
+ * starving the other outboxes.
+ */
 @Singleton
 @Startup
 @DependsOn("DatabaseMigrations")
 public class OutboxDispatch {
 
     private static final StructuredLog LOG = StructuredLog.of(OutboxDispatch.class);
-    private static final int MAX_PER_ROUND = 100;
+    private static final long ROUND_NANOS = 2_000_000_000L;
 
     @Resource
     ManagedScheduledExecutorService scheduler;
@@ -58,7 +63,8 @@ public class OutboxDispatch {
     private void drain() {
         for (Outbox outbox : enabled) {
             try {
-                for (int i = 0; i < MAX_PER_ROUND && outbox.deliverNext(); i++) {
+                long until = System.nanoTime() + ROUND_NANOS;
+                while (System.nanoTime() < until && outbox.deliverNext()) {
                     // one row per transaction
                 }
             } catch (RuntimeException e) {
