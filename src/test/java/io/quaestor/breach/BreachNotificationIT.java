@@ -139,6 +139,8 @@ class BreachNotificationIT {
             assertTrue(received.stream().anyMatch(r -> r.body().contains(obligation) && r.answered() == 500), "the first attempt failed");
             JsonObject event = Json.createReader(new StringReader(delivered.body())).readObject();
             assertEquals("breach.overdue", event.getString("type"));
+            assertEquals(1, received.stream().filter(r -> r.body().contains(event.getString("id"))).map(Received::body).distinct().count(),
+                "a retry sends the same signed body with the same delivery id");
             assertEquals("deadline", event.getJsonObject("data").getString("stage"));
             assertSigned(delivered, secret);
 

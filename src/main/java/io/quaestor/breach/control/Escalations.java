@@ -35,7 +35,8 @@ import java.util.UUID;
  * it, so it exists exactly when the timer fired; this outbox then delivers it once (SKIP LOCKED),
  * retrying with doubling pauses from {@code quaestor.breach.escalation.retry-base} up to an hour,
  * and logs every attempt. Messages carry the incident's reference and the clock, never subjects'
- * personal data.
+ * personal data. A webhook body carries its delivery's id, under the signature, so a receiver
+ * de-duplicates retries by it.
  */
 @ApplicationScoped
 public class Escalations implements Outbox {
@@ -85,9 +86,10 @@ public class Escalations implements Outbox {
                 SELECT gen_random_uuid(), ?::uuid, ?::uuid, ?::uuid, ?, 'EMAIL', NULL::uuid, u.id, ?, ?, ?::timestamptz, ?::timestamptz
                 FROM staff_user u WHERE u.id = ?::uuid AND u.active AND u.email IS NOT NULL
                 UNION ALL
-                SELECT gen_random_uuid(), ?::uuid, ?::uuid, ?::uuid, ?, k.channel, k.id, NULL::uuid, ?, CASE WHEN k.channel = 'WEBHOOK' THEN ? ELSE ? END,
+                SELECT k.delivery_id, ?::uuid, ?::uuid, ?::uuid, ?, k.channel, k.contact_id, NULL::uuid, ?,
+                  CASE WHEN k.channel = 'WEBHOOK' THEN jsonb_set(?::jsonb, '{id}', to_jsonb(k.delivery_id::text))::text ELSE ? END,
                   ?::timestamptz, ?::timestamptz
-                FROM escalation_contact k WHERE k.active AND ?""")) {
+                FROM (SELECT gen_random_uuid() AS delivery_id, c.id AS contact_id, c.channel FROM escalation_contact c WHERE c.active AND ?) k""")) {
             String mail = mailBody(alert);
             String json = webhookBody(alert, now);
             int i = 0;
