@@ -81,4 +81,16 @@ class BreachClockTest {
     private static BreachClock.Due find(List<BreachClock.Due> due, String code) {
         return due.stream().filter(d -> d.rule().code().equals(code)).findFirst().orElseThrow(() -> new AssertionError(code));
     }
+
+    @Test
+    void remindersFallAtTheirShareOfTheWindowAndAFiringKnowsItsShare() {
+        Instant aware = Instant.parse("2026-03-27T22:00:00Z");
+        Instant due = aware.plus(Duration.ofHours(72));
+        assertEquals(aware.plus(Duration.ofHours(36)), BreachClock.pointInWindow(aware, due, 50));
+        assertEquals(aware.plus(Duration.ofHours(54)), BreachClock.pointInWindow(aware, due, 75));
+        assertEquals(aware.plus(Duration.ofMinutes(72 * 60 * 9 / 10)), BreachClock.pointInWindow(aware, due, 90));
+        assertEquals(aware.plus(Duration.ofSeconds(2_592)), BreachClock.pointInWindow(aware, due, 0), "clamped to 1 % (43 min 12 s)");
+        assertEquals(90, BreachClock.percentOfWindow(aware, due, BreachClock.pointInWindow(aware, due, 90)));
+        assertEquals(100, BreachClock.percentOfWindow(due, due, due), "an empty window is all gone");
+    }
 }

@@ -75,6 +75,18 @@ public final class BreachClock {
         return due;
     }
 
+    /** The moment {@code percent} (1..99) of the window from anchor to deadline has passed, to the millisecond. */
+    public static Instant pointInWindow(Instant anchor, Instant due, int percent) {
+        long window = Duration.between(anchor, due).toMillis();
+        return anchor.plusMillis(window * Math.max(1, Math.min(99, percent)) / 100);
+    }
+
+    /** How much of the window from anchor to deadline has passed at a moment, in whole percent (100 for an empty window). */
+    public static int percentOfWindow(Instant anchor, Instant due, Instant at) {
+        long window = Duration.between(anchor, due).toMillis();
+        return window <= 0 ? 100 : (int) Math.round(100.0 * Duration.between(anchor, at).toMillis() / window);
+    }
+
     /** Adds an ISO 8601 period: time-based (PT72H) as elapsed time, date-based (P7D, P1M) on the UTC calendar. */
     public static Instant add(Instant from, String period) {
         if (period.startsWith("PT")) {

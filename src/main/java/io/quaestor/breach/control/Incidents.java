@@ -338,13 +338,12 @@ public class Incidents {
         }
     }
 
-    /** Reminders at 50, 75 and 90 % of the window from the anchor, and at the deadline. */
+    /** Reminders at {@code quaestor.breach.remind-at} percent of the window from the anchor, and at the deadline. */
     private void schedule(UUID obligation, BreachClock.Facts facts, BreachClock.Due d) {
         Instant anchor = d.rule().anchor() == BreachClock.Anchor.DETECTED ? facts.detectedAt() : facts.awareAt();
-        Duration window = Duration.between(anchor, d.dueAt());
         Instant now = clock.instant();
         for (int percent : remindAt) {
-            Instant at = anchor.plus(Duration.ofMillis(window.toMillis() * Math.max(1, Math.min(99, percent)) / 100));
+            Instant at = BreachClock.pointInWindow(anchor, d.dueAt(), percent);
             if (at.isAfter(now)) {
                 timers.schedule(REMINDER, obligation, at);
             }
@@ -415,8 +414,7 @@ public class Incidents {
         BreachClock.Anchor anchor = breachClock.rules().stream().filter(rule -> rule.code().equals(r.code())).findFirst()
                 .map(BreachClock.Rule::anchor).orElse(BreachClock.Anchor.DETECTED);
         Instant from = anchor == BreachClock.Anchor.AWARE && r.awareAt() != null ? r.awareAt() : r.detectedAt();
-        long window = Duration.between(from, r.due()).toMillis();
-        return window <= 0 ? 100 : (int) Math.round(100.0 * Duration.between(from, at).toMillis() / window);
+        return BreachClock.percentOfWindow(from, r.due(), at);
     }
 
     private static Escalations.Alert alert(Reminded r, String stage, boolean overdue) {
