@@ -138,6 +138,13 @@ class BreachIT {
         assertTrue(incident.getJsonArray("timeline").toString().contains("missed"), incident.toString());
         String reference = incident.getString("reference");
         assertTrue(api.get("api/me/notifications", responder).body().contains("Overdue: incident " + reference), "responders are told");
+        String prometheus = "";
+        for (int i = 0; i < 80 && !prometheus.matches("(?s).*quaestor_breach_obligations\\{[^}]*status=\"MISSED\"[^}]*} [1-9].*"); i++) {
+            Thread.sleep(250);
+            prometheus = api.send(api.request("metrics").setHeader("Accept", "text/plain").GET()).body();
+        }
+        assertTrue(prometheus.matches("(?s).*quaestor_breach_obligations\\{[^}]*status=\"MISSED\"[^}]*} [1-9].*"),
+                "a missed obligation shows on the gauge alerting watches: " + prometheus.lines().filter(l -> l.contains("breach")).toList());
         assertEquals(200, api.post("api/incidents/" + id + "/obligations/users-24h/met", "{\"text\":\"notice sent late, see NOTE-7\"}",
                 responder).status(), "a missed obligation can still be met, late");
         assertTrue(api.get("api/incidents/" + id, responder).json().getJsonArray("timeline").toString().contains("(late)"));
