@@ -280,6 +280,7 @@ class BreachNotificationIT {
         assertEquals("The processor told us on day 3.", body.getJsonObject("timing").getString("reasonsForDelay"));
         assertEquals(1200, body.getJsonObject("affected").getInt("approximateNumberOfDataSubjects"));
         assertTrue(body.getJsonObject("controller").containsKey("dataProtectionOfficer"));
+        assertEquals(false, body.getJsonObject("communicationToDataSubjects").getBoolean("notified"), "no notice went out yet");
         HttpResponse<byte[]> pdf = api.bytes(api.request(base + "/1").header("Authorization", "Bearer " + responder.token())
                 .setHeader("Accept", "application/pdf"));
         assertEquals("%PDF", new String(pdf.body(), 0, 4, StandardCharsets.US_ASCII));

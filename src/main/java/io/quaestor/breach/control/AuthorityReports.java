@@ -68,6 +68,9 @@ public class AuthorityReports {
     IncidentScopes scopes;
 
     @Inject
+    UserNotices notices;
+
+    @Inject
     AuditLog audit;
 
     @Inject
@@ -147,6 +150,15 @@ public class AuthorityReports {
             section(doc, b.getJsonObject("breach"), "Nature of the breach");
             section(doc, b.getJsonObject("affected"), "Data subjects and records concerned");
             section(doc, b.getJsonObject("assessment"), "Likely consequences and measures");
+            if (b.containsKey("communicationToDataSubjects")) {
+                JsonObject told = b.getJsonObject("communicationToDataSubjects");
+                doc.heading("Communication to data subjects");
+                doc.field("Notified", told.getBoolean("notified") ? "yes, " + told.getJsonNumber("noticesSent") + " notices sent" : "not yet");
+                if (told.containsKey("decision")) {
+                    doc.field("Decision", told.getString("decision") + (told.containsKey("reasonNotNotified")
+                            ? ": " + told.getString("reasonNotNotified") : ""));
+                }
+            }
             section(doc, b.getJsonObject("crossBorder"), "Cross-border processing");
             doc.heading("Timeline");
             b.getJsonArray("timeline").forEach(e -> {
@@ -240,12 +252,36 @@ public class AuthorityReports {
                 .add("affected", affected)
                 .add("assessment", Json.createObjectBuilder().add("likelyConsequences", d.likelyConsequences())
                         .add("measuresTaken", d.measuresTaken()).add("measuresProposed", d.measuresProposed()))
+                .add("communicationToDataSubjects", communication(incident))
                 .add("crossBorder", Json.createObjectBuilder().add("crossBorder", d.crossBorder())
                         .add("leadAuthority", d.leadAuthority() == null ? "" : d.leadAuthority()).add("authoritiesConcerned", authorities)
                         .add("regions", incident.regions()))
                 .add("timeline", timeline)
                 .add("obligations", obligations)
                 .build();
+    }
+
+    /** Art. 33(3)/34: whether and how the subjects were told, from the notice campaigns and the users' obligation's decision. */
+    private JsonObject communication(Incidents.Incident incident) {
+        JsonArrayBuilder campaigns = Json.createArrayBuilder();
+        long sent = 0;
+        for (UserNotices.Campaign c : notices.of(incident.id())) {
+            sent += c.sent();
+            JsonObjectBuilder campaign = Json.createObjectBuilder().add("startedAt", c.createdAt().toString()).add("status", c.status())
+                    .add("language", c.language()).add("sent", c.sent()).add("undeliverable", c.gaveUp() + c.noAddress());
+            if (c.finishedAt() != null) {
+                campaign.add("finishedAt", c.finishedAt().toString());
+            }
+            campaigns.add(campaign);
+        }
+        JsonObjectBuilder b = Json.createObjectBuilder().add("notified", sent > 0).add("noticesSent", sent).add("campaigns", campaigns);
+        incident.obligations().stream().filter(o -> o.recipient().equals("Affected users")).findFirst().ifPresent(o -> {
+            b.add("decision", o.status());
+            if (o.waivedReason() != null) {
+                b.add("reasonNotNotified", o.waivedReason());
+            }
+        });
+        return b.build();
     }
 
     private static void addNumber(JsonObjectBuilder b, String key, Long value) {
