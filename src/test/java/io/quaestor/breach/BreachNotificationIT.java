@@ -200,7 +200,8 @@ class BreachNotificationIT {
         assertEquals(201, started.status(), started.body());
         for (int i = 0; i < 2; i++) {
             String body = smtp.awaitBody(email(accounts.get(i)), incident.getString("reference"));
-            assertTrue(body.contains("Support tools now read through the audited gate.") && body.contains("Was Sie tun"), body);
+            assertTrue(body.contains("Support tools now read through the audited gate.") && body.contains("Was Sie tun")
+                    && body.contains("widerrufen"), "German wording, German advice: " + body);
         }
         String campaign = started.json().getString("id");
         Sql.awaitQuaestor("SELECT count(*) FROM notice_campaign WHERE id = '" + campaign + "' AND status = 'DONE'");

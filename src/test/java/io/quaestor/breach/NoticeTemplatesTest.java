@@ -28,6 +28,8 @@ class NoticeTemplatesTest {
             }
             assertFalse(body.contains("${"), language + ": nothing left unfilled");
             assertTrue(t.renderSubject(values).contains("<reference>"));
+            assertFalse(java.nio.file.Files.readString(java.nio.file.Path.of("policy-templates/breach/notices/what-you-can-do." + language
+                    + ".txt")).isBlank(), language + " ships its default advice to users");
         }
     }
 

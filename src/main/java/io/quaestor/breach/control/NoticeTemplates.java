@@ -44,11 +44,20 @@ public final class NoticeTemplates {
 
     /** The shipped template of a language, if there is one. */
     public static Optional<String> shipped(String language) {
+        return shippedText("user-notice", language);
+    }
+
+    /** The shipped default advice to users ("what you can do") in a language, if there is one. */
+    public static Optional<String> shippedAdvice(String language) {
+        return shippedText("what-you-can-do", language).map(String::strip);
+    }
+
+    private static Optional<String> shippedText(String name, String language) {
         if (!LANGUAGE.matcher(language).matches()) {
             return Optional.empty();
         }
         try (InputStream in = NoticeTemplates.class.getClassLoader()
-                .getResourceAsStream("policy-templates/breach/notices/user-notice." + language + ".txt")) {
+                .getResourceAsStream("policy-templates/breach/notices/" + name + "." + language + ".txt")) {
             return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -133,11 +133,16 @@ public class UserNotices {
                     "No notice template is shipped for '" + language + "'; give one in templates." + language + "."));
             checked.add(language, shipped);
         }
+        String advice = fields.get("whatYouCanDo");
+        if ((advice == null || advice.isBlank()) && NoticeTemplates.shippedAdvice(language).isEmpty()) {
+            throw new InvalidInputException("fields.whatYouCanDo", "No default advice to users is shipped in '" + language
+                    + "'; say in that language what users can do.");
+        }
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
         execute("""
                 INSERT INTO notice_campaign (id, incident_id, scope_id, status, fields, templates, default_language, created_at, created_by, heartbeat_at)
-                VALUES (?, ?, ?, 'ENUMERATING', ?, ?, ?, ?, ?, ?)""", id, incidentId, scopeId, values(incident, stored, fields).toString(),
+                VALUES (?, ?, ?, 'ENUMERATING', ?, ?, ?, ?, ?, ?)""", id, incidentId, scopeId, values(incident, stored, fields, language).toString(),
                 checked.build().toString(), language, Timestamps.utc(now), by.userId(), Timestamps.utc(now.minus(staleAfter).minusSeconds(1)));
         incidents.event(incidentId, by, "notices", "user-notice campaign started for " + stored.subjects() + " subjects (" + language + ")");
         audit.appendAction(by, "breach.notices-started", "incident", incidentId.toString(), null, Map.of("campaign", id.toString(),
@@ -342,15 +347,14 @@ public class UserNotices {
         }
     }
 
-    private JsonObject values(Incidents.Incident incident, IncidentScopes.Stored stored, Map<String, String> fields) {
+    private JsonObject values(Incidents.Incident incident, IncidentScopes.Stored stored, Map<String, String> fields, String language) {
         JsonObjectBuilder v = Json.createObjectBuilder()
                 .add("reference", incident.reference())
                 .add("occurredAt", incident.occurredAt().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toString())
                 .add("detectedAt", incident.detectedAt().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toString())
                 .add("dataCategories", stored.categoriesText())
                 .add("scope", stored.statement())
-                .add("whatYouCanDo", "Watch for messages that ask for your password or API keys; we never ask for them. "
-                        + "If you see activity on your account that you do not recognise, revoke your API keys and tell us.")
+                .add("whatYouCanDo", NoticeTemplates.shippedAdvice(language).orElse(""))
                 .add("contact", controller.contact())
                 .add("authority", controller.authority())
                 .add("controller", controller.name());
