@@ -33,7 +33,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,8 +42,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Two Quaestor instances on one database: the Arquillian one and a second Payara Micro started
  * here with the same configuration. Thirty breach deadlines fall due while both poll; each is
- * marked missed once, escalated once (one webhook per deadline reaches the receiver) and fired
- * within 5 s of its time. Then the second instance is killed with deadlines pending, and the
+ * marked missed once, escalated once (one delivery, one id at the receiver; a post whose answer
+ * was lost is retried under that id and logged) and fired within 5 s of its time. Then the second instance is killed with deadlines pending, and the
  * first still fires every one, once.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -56,7 +55,8 @@ class BreachTwoInstancesIT {
 
     private static Process second;
     private static HttpServer hooks;
-    private static final Map<String, AtomicInteger> webhooksPerObligation = new ConcurrentHashMap<>();
+    /** Per obligation and stage, the delivery id of every webhook post received (a retried post repeats its id). */
+    private static final Map<String, List<String>> webhooksPerObligation = new ConcurrentHashMap<>();
 
     @ArquillianResource
     URL deployment;
@@ -71,9 +71,10 @@ class BreachTwoInstancesIT {
         hooks = HttpServer.create(new InetSocketAddress("127.0.0.1", HOOK_PORT), 0);
         hooks.createContext("/escalations", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            JsonObject data = Json.createReader(new StringReader(body)).readObject().getJsonObject("data");
-            webhooksPerObligation.computeIfAbsent(data.getString("obligationId", "") + "/" + data.getString("stage"), k -> new AtomicInteger())
-                    .incrementAndGet();
+            JsonObject event = Json.createReader(new StringReader(body)).readObject();
+            JsonObject data = event.getJsonObject("data");
+            webhooksPerObligation.computeIfAbsent(data.getString("obligationId", "") + "/" + data.getString("stage"),
+                    k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(event.getString("id"));
             exchange.sendResponseHeaders(204, -1);
             exchange.close();
         });
@@ -152,8 +153,13 @@ class BreachTwoInstancesIT {
         assertEquals(obligations.size(), Sql.quaestorLong("SELECT count(*) FROM escalation_delivery WHERE stage = 'deadline' AND channel = 'WEBHOOK' "
                 + "AND obligation_id IN (" + ids + ")"), "one escalation per deadline");
         for (String obligation : obligations) {
-            AtomicInteger received = webhooksPerObligation.get(obligation + "/deadline");
-            assertEquals(1, received == null ? 0 : received.get(), "webhooks received for " + obligation);
+            List<String> received = webhooksPerObligation.getOrDefault(obligation + "/deadline", List.of());
+            assertEquals(1, received.stream().distinct().count(), "one escalation (one delivery id) for " + obligation + ": " + received);
+            // Webhooks are at least once: a post whose answer was lost is retried under the same id. Every post is a logged attempt.
+            assertEquals(received.size(), Sql.quaestorLong("SELECT count(*) FROM escalation_attempt WHERE delivery_id = '" + received.get(0) + "'"),
+                    "every post received is an attempt in the delivery log");
+            assertEquals(1, Sql.quaestorLong("SELECT count(*) FROM escalation_attempt WHERE outcome = 'DELIVERED' AND delivery_id = '"
+                    + received.get(0) + "'"), "delivered once: no two instances sent the same delivery");
         }
         long lateMs = Sql.quaestorLong("SELECT extract(epoch FROM max(t.fired_at - t.fire_at)) * 1000 FROM deadline_timer t JOIN obligation o "
                 + "ON o.id = t.ref_id WHERE t.fire_at = o.due_at AND o.id IN (" + ids + ")");
