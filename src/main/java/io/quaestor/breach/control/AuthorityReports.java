@@ -5,6 +5,7 @@ import io.quaestor.documents.control.ControllerIdentity;
 import io.quaestor.documents.control.PdfDocument;
 import io.quaestor.platform.crypto.Digests;
 import io.quaestor.platform.persistence.Datasources;
+import io.quaestor.platform.persistence.Statements;
 import io.quaestor.platform.persistence.Timestamps;
 import io.quaestor.platform.problem.InvalidInputException;
 import io.quaestor.platform.problem.NotFoundException;
@@ -295,9 +296,7 @@ public class AuthorityReports {
     private List<Report> read(String sql, Object... values) {
         List<Report> reports = new ArrayList<>();
         try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < values.length; i++) {
-                s.setObject(i + 1, values[i]);
-            }
+            Statements.bind(s, values);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     reports.add(new Report(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getInt(3), rs.getString(4),

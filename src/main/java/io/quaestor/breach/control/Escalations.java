@@ -3,7 +3,7 @@ package io.quaestor.breach.control;
 import io.quaestor.dsar.control.Mailer;
 import io.quaestor.platform.outbox.HttpDelivery;
 import io.quaestor.platform.outbox.Outbox;
-import io.quaestor.platform.outbox.Retry;
+import io.quaestor.platform.outbox.OutboxRows;
 import io.quaestor.platform.persistence.Datasources;
 import io.quaestor.platform.persistence.Timestamps;
 import io.quaestor.webhooks.control.GatewayWebhooks;
@@ -220,20 +220,9 @@ public class Escalations implements Outbox {
         }
     }
 
+    /** Settles the row as every outbox does, then logs the attempt. */
     private void settle(Connection c, UUID id, int attempts, String error, Instant now) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(error == null
-                ? "UPDATE escalation_delivery SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?"
-                : "UPDATE escalation_delivery SET next_attempt_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?")) {
-            if (error == null) {
-                s.setObject(1, Timestamps.utc(now));
-                s.setObject(2, id);
-            } else {
-                s.setObject(1, Timestamps.utc(now.plus(Retry.pauseAfter(attempts, retryBase))));
-                s.setString(2, error);
-                s.setObject(3, id);
-            }
-            s.executeUpdate();
-        }
+        OutboxRows.settle(c, "escalation_delivery", id, attempts, error, now, retryBase);
         try (PreparedStatement s = c.prepareStatement("INSERT INTO escalation_attempt (id, delivery_id, at, outcome, error) VALUES (?, ?, ?, ?, ?)")) {
             s.setObject(1, UUID.randomUUID());
             s.setObject(2, id);

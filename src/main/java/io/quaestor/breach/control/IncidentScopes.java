@@ -1,6 +1,7 @@
 package io.quaestor.breach.control;
 
 import io.quaestor.platform.persistence.Datasources;
+import io.quaestor.platform.persistence.Statements;
 import io.quaestor.platform.persistence.Timestamps;
 import io.quaestor.platform.problem.NotFoundException;
 import io.quaestor.security.control.Caller;
@@ -108,9 +109,7 @@ public class IncidentScopes {
     private List<Stored> read(String sql, Object... values) {
         List<Stored> scopes = new ArrayList<>();
         try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < values.length; i++) {
-                s.setObject(i + 1, values[i]);
-            }
+            Statements.bind(s, values);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     JsonObject description = Json.createReader(new StringReader(rs.getString(3))).readObject();

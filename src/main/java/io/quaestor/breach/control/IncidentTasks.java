@@ -223,9 +223,7 @@ public class IncidentTasks {
     private List<Task> query(String sql, Object... values) {
         List<Task> tasks = new ArrayList<>();
         try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < values.length; i++) {
-                s.setObject(i + 1, values[i]);
-            }
+            Statements.bind(s, values);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     tasks.add(new Task(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),

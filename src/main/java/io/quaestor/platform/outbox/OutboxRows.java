@@ -38,6 +38,12 @@ public final class OutboxRows {
 
     /** @param error null when the delivery succeeded */
     public static void settle(Connection c, String table, UUID id, int attempts, String error, Instant now) throws SQLException {
+        settle(c, table, id, attempts, error, now, java.time.Duration.ofMinutes(1));
+    }
+
+    /** As {@link #settle(Connection, String, UUID, int, String, Instant)}, the retry pause doubling from {@code retryBase}. */
+    public static void settle(Connection c, String table, UUID id, int attempts, String error, Instant now, java.time.Duration retryBase)
+            throws SQLException {
         try (PreparedStatement s = c.prepareStatement(error == null
                 ? "UPDATE " + table + " SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?"
                 : "UPDATE " + table + " SET next_attempt_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?")) {
@@ -45,7 +51,7 @@ public final class OutboxRows {
                 s.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
                 s.setObject(2, id);
             } else {
-                s.setObject(1, OffsetDateTime.ofInstant(now.plus(Retry.pauseAfter(attempts)), ZoneOffset.UTC));
+                s.setObject(1, OffsetDateTime.ofInstant(now.plus(Retry.pauseAfter(attempts, retryBase)), ZoneOffset.UTC));
                 s.setString(2, error);
                 s.setObject(3, id);
             }

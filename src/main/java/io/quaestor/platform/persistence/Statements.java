@@ -5,7 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
-/** One parameterised write on a connection of the caller's transaction; a {@code String[]} binds as a text array. */
+/** Parameterised statements on a connection of the caller's transaction; a {@code String[]} binds as a text array. */
 public final class Statements {
 
     private Statements() {
@@ -14,16 +14,21 @@ public final class Statements {
     /** @return the rows changed */
     public static int update(DataSource dataSource, String sql, Object... values) {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < values.length; i++) {
-                if (values[i] instanceof String[] array) {
-                    s.setArray(i + 1, c.createArrayOf("text", array));
-                } else {
-                    s.setObject(i + 1, values[i]);
-                }
-            }
+            bind(s, values);
             return s.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("a write to Quaestor's database failed", e);
+        }
+    }
+
+    /** Binds the values in order. */
+    public static void bind(PreparedStatement s, Object... values) throws SQLException {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] instanceof String[] array) {
+                s.setArray(i + 1, s.getConnection().createArrayOf("text", array));
+            } else {
+                s.setObject(i + 1, values[i]);
+            }
         }
     }
 }
