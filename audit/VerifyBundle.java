@@ -27,7 +27,10 @@ import java.util.zip.ZipFile;
  * <pre>java audit/VerifyBundle.java bundle.zip [public-key-file]</pre>
  *
  * It recomputes every leaf from the event records, the RFC 9162 Merkle root at every checkpoint,
- * and checks every checkpoint's Ed25519 signature. An event past online retention appears as
+ * and checks every checkpoint's Ed25519 signature. It also follows the append hash chain over every
+ * leaf and checks the newest append signature, so an event written into the database behind
+ * Quaestor's back is caught whether or not a checkpoint has sealed it; events after the last
+ * checkpoint are reported as unsealed. An event past online retention appears as
  * {"payloadArchived":true,"seq":N}: its record is in the archive, so its stored leaf hash enters the
  * tree as is, still bound by every signed root that covers it. Exit code 0: intact. 1: tampered, with the
  * first bad sequence number. 2: the bundle or key could not be read.
@@ -37,6 +40,7 @@ public final class VerifyBundle {
     private static final Pattern SEQ = Pattern.compile("\"seq\":(\\d+)");
     private static final Pattern ARCHIVED = Pattern.compile("^\\{\"payloadArchived\":true,\"seq\":(\\d+)}$");
     private static long archived;
+    private static long unsealed;
 
     private record Checkpoint(long treeSize, byte[] root, String statement, byte[] signature) {
     }
@@ -63,9 +67,10 @@ public final class VerifyBundle {
             PublicKey key = KeyFactory.getInstance("Ed25519")
                     .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(keyText.trim())));
             List<Checkpoint> checkpoints = checkpoints(text(bundle, "checkpoints.txt"));
-            long events = verify(bundle, checkpoints, key);
+            long events = verify(bundle, checkpoints, key, appendSignatures(text(bundle, "append-signatures.txt")));
             System.out.println("INTACT: " + events + " events, " + checkpoints.size() + " signed checkpoints verified"
-                    + (archived == 0 ? "" : " (" + archived + " past online retention: leaf hash only)"));
+                    + (archived == 0 ? "" : " (" + archived + " past online retention: leaf hash only)")
+                    + (unsealed == 0 ? "" : "; " + unsealed + " events after the last checkpoint are UNSEALED (vouched for by the append signature only)"));
         } catch (Tampered t) {
             System.out.println("TAMPERED: first bad sequence number " + t.seq + ": " + t.getMessage());
             System.exit(1);
@@ -75,8 +80,29 @@ public final class VerifyBundle {
         }
     }
 
-    private static long verify(ZipFile bundle, List<Checkpoint> checkpoints, PublicKey key)
+    private record AppendSignature(long first, long last, String chain, String statement, byte[] signature) {
+    }
+
+    private static List<AppendSignature> appendSignatures(String text) {
+        List<AppendSignature> signatures = new ArrayList<>();
+        for (String block : text.split("\n\n")) {
+            if (block.isBlank()) {
+                continue;
+            }
+            String statement = block.substring(0, block.indexOf("signature=")).replaceFirst("^\n+", "");
+            signatures.add(new AppendSignature(Long.parseLong(field(statement, "first_seq")), Long.parseLong(field(statement, "last_seq")),
+                    field(statement, "chain"), statement,
+                    Base64.getDecoder().decode(block.substring(block.indexOf("signature=") + "signature=".length()).trim())));
+        }
+        return signatures;
+    }
+
+    private static long verify(ZipFile bundle, List<Checkpoint> checkpoints, PublicKey key, List<AppendSignature> appends)
             throws IOException, GeneralSecurityException, Tampered {
+        java.util.Map<Long, AppendSignature> endingAt = new java.util.HashMap<>();
+        appends.forEach(a -> endingAt.put(a.last(), a));
+        AppendSignature previous = null;
+        byte[] chain = new byte[32];
         List<byte[]> edge = new ArrayList<>();
         long size = 0;
         long verifiedUpTo = 0;
@@ -121,13 +147,61 @@ public final class VerifyBundle {
                     }
                 }
                 append(edge, size, leaf);
+                chain = chainHash(chain, leaf);
+                AppendSignature ending = endingAt.get(size);
+                if (ending != null) {
+                    if (previous != null && ending.first() != previous.last() + 1) {
+                        throw new Tampered(previous.last() + 1, "the append signatures skip events " + (previous.last() + 1) + " to " + (ending.first() - 1));
+                    }
+                    if (!HexFormat.of().formatHex(chain).equals(ending.chain())) {
+                        long from = previous == null ? ending.first() : previous.last() + 1;
+                        throw new Tampered(from, "the events from " + from + " to " + ending.last() + " are not the ones the append signatures vouch for");
+                    }
+                    previous = ending;
+                }
                 size++;
             }
         }
         if (next < checkpoints.size()) {
             throw new Tampered(size, "the checkpoint of size " + checkpoints.get(next).treeSize() + " covers events that are missing");
         }
+        checkNewestAppendSignature(appends, size, key);
+        unsealed = size - verifiedUpTo;
         return size;
+    }
+
+    /**
+     * The newest append signature, whose chain value the loop above found equal to the one recomputed
+     * over every leaf up to it, must be signed by the key and name the last event: an event after it
+     * was not appended by Quaestor.
+     */
+    private static void checkNewestAppendSignature(List<AppendSignature> appends, long size, PublicKey key)
+            throws GeneralSecurityException, Tampered {
+        if (size == 0) {
+            return;
+        }
+        if (appends.isEmpty()) {
+            throw new Tampered(0, "no append signature vouches for any event");
+        }
+        AppendSignature newest = appends.get(appends.size() - 1);
+        Signature ed25519 = Signature.getInstance("Ed25519");
+        ed25519.initVerify(key);
+        ed25519.update(newest.statement().getBytes(StandardCharsets.UTF_8));
+        if (!newest.statement().startsWith("quaestor-audit-append/v1\n") || !ed25519.verify(newest.signature())) {
+            throw new Tampered(newest.first(), "the append signature over events " + newest.first() + " to " + newest.last()
+                    + " is not signed by the key");
+        }
+        if (newest.last() + 1 < size) {
+            throw new Tampered(newest.last() + 1, "event " + (newest.last() + 1) + " and the " + (size - newest.last() - 2)
+                    + " after it are not vouched for by the append signature: written outside Quaestor");
+        }
+    }
+
+    private static byte[] chainHash(byte[] chain, byte[] leaf) throws GeneralSecurityException {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        sha.update(chain);
+        sha.update(leaf);
+        return sha.digest();
     }
 
     private static List<Checkpoint> checkpoints(String text) {
@@ -151,7 +225,7 @@ public final class VerifyBundle {
                 return line.substring(name.length() + 1);
             }
         }
-        throw new IllegalArgumentException("a checkpoint lacks " + name);
+        throw new IllegalArgumentException("a signed statement lacks " + name);
     }
 
     private static boolean signed(Checkpoint checkpoint, PublicKey key) throws GeneralSecurityException {

@@ -13,7 +13,8 @@ record LauncherSettings(
         int embeddedDbPort,
         Path dataDir,
         Optional<String> externalDbUrl,
-        Optional<String> javaOptions) {
+        Optional<String> javaOptions,
+        String logFormat) {
 
     static LauncherSettings fromEnvironment() {
         return from(System.getenv(), System.getProperties());
@@ -28,7 +29,13 @@ record LauncherSettings(
                         .map(Path::of)
                         .orElseGet(() -> Path.of(System.getProperty("user.home"), ".quaestor")),
                 source.value("quaestor.db.url"),
-                source.value("quaestor.java.options"));
+                source.value("quaestor.java.options"),
+                source.value("quaestor.log.format").orElse("text"));
+    }
+
+    /** JSON log lines (one object per line, for a log shipper) instead of lines a person reads: {@code QUAESTOR_LOG_FORMAT=json}. */
+    boolean jsonLogs() {
+        return "json".equalsIgnoreCase(logFormat);
     }
 
     boolean usesEmbeddedDatabase() {

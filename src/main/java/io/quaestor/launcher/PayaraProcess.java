@@ -20,7 +20,7 @@ public final class PayaraProcess {
         this.process = process;
     }
 
-    public static PayaraProcess start(Path payaraJar, Path war, Path postgresDriver, Path loggingProperties,
+    public static PayaraProcess start(Path payaraJar, Path war, Path postgresDriver, Path loggingProperties, Path prebootCommands,
                                       int httpPort, Map<String, String> config, List<String> javaOptions)
             throws IOException {
         List<String> command = new ArrayList<>();
@@ -35,7 +35,10 @@ public final class PayaraProcess {
                 // Instances coordinate through PostgreSQL, never through a Hazelcast cluster.
                 "--nocluster",
                 "--addlibs", postgresDriver.toString(),
-                "--logproperties", loggingProperties.toString()));
+                "--logproperties", loggingProperties.toString(),
+                // No Server header, and a DELETE with a body reaches the application (which answers
+                // it as a problem) instead of the HTTP layer's bare 400.
+                "--prebootcommandfile", prebootCommands.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         config.forEach((key, value) -> builder.environment().put(environmentName(key), value));
         return new PayaraProcess(builder.start());

@@ -60,12 +60,18 @@ public final class QuaestorLauncher {
         forwardSystemProperties(config);
 
         Path logging = settings.dataDir().resolve("logging.properties");
-        copyResource("/io/quaestor/launcher/logging.properties", logging);
+        copyResource(settings.jsonLogs() ? "/io/quaestor/launcher/logging-json.properties" : "/io/quaestor/launcher/logging.properties",
+                logging);
+        Path startupReport = settings.dataDir().resolve("startup-problems.txt");
+        Files.deleteIfExists(startupReport);
+        config.put("quaestor.startup.report-file", startupReport.toString());
+        Path preboot = settings.dataDir().resolve("payara-preboot.asadmin");
+        copyResource("/io/quaestor/launcher/payara-preboot.asadmin", preboot);
         List<String> javaOptions = new ArrayList<>(List.of("-Xmx1g", "-Duser.timezone=UTC", "-Dfile.encoding=UTF-8"));
         settings.javaOptions().ifPresent(opts -> javaOptions.addAll(Arrays.asList(opts.trim().split("\\s+"))));
 
         System.out.println("Quaestor: starting Payara Micro on http://localhost:" + settings.httpPort() + "/api/");
-        PayaraProcess payara = PayaraProcess.start(payaraJar, war, driver, logging, settings.httpPort(), config, javaOptions);
+        PayaraProcess payara = PayaraProcess.start(payaraJar, war, driver, logging, preboot, settings.httpPort(), config, javaOptions);
         EmbeddedDatabase startedDatabase = database;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             payara.stop();
@@ -74,6 +80,11 @@ public final class QuaestorLauncher {
             }
         }, "quaestor-shutdown"));
         int exit = payara.waitFor();
+        if (exit != 0 && Files.exists(startupReport)) {
+            System.err.println();
+            Files.readAllLines(startupReport).forEach(System.err::println);
+            System.err.println("Fix the above and start again.");
+        }
         System.exit(exit);
     }
 

@@ -43,7 +43,7 @@ class AuditRecordTest {
         long first = appendCommitted(event("first"));
         try (Connection c = TestDatabase.quaestorRuntime().getConnection()) {
             c.setAutoCommit(false);
-            AuditAppender.append(c, List.of(event("rolled-back")), Instant.now());
+            AuditAppender.append(c, List.of(event("rolled-back")), Instant.now(), io.quaestor.testing.TestAuditKey.signer());
             c.rollback();
         }
         long second = appendCommitted(event("second"));
@@ -136,7 +136,7 @@ class AuditRecordTest {
     private static long appendCommitted(AuditEvent event) throws SQLException {
         try (Connection c = TestDatabase.quaestorRuntime().getConnection()) {
             c.setAutoCommit(false);
-            long seq = AuditAppender.append(c, List.of(event), Instant.now());
+            long seq = AuditAppender.append(c, List.of(event), Instant.now(), io.quaestor.testing.TestAuditKey.signer());
             c.commit();
             return seq;
         }

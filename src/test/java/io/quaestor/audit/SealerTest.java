@@ -41,9 +41,7 @@ class SealerTest {
     @BeforeAll
     static void prepare() throws Exception {
         DatabaseMigrations.flyway(TestDatabase.quaestorOwner(), EmbeddedDatabase.QUAESTOR_RUNTIME).migrate();
-        KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        signer = CheckpointSigner.fromBase64(Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()),
-                Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()));
+        signer = io.quaestor.testing.TestAuditKey.signer();
     }
 
     @Test
@@ -127,7 +125,7 @@ class SealerTest {
                 events.add(new AuditEvent(UUID.randomUUID(), Instant.now(), "actor", null, null, false, "sealed-action",
                         "thing", null, null, null, null, null, null, "success", null, null, Map.of()));
             }
-            AuditAppender.append(c, events, Instant.now());
+            AuditAppender.append(c, events, Instant.now(), signer);
             c.commit();
         }
     }

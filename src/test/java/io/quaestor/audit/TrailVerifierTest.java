@@ -134,6 +134,60 @@ class TrailVerifierTest {
     }
 
     @Test
+    void aConsistentForgedAppendAtTheTailIsCaughtAndNeverSealed() throws Exception {
+        String db = trail();
+        forgeAppend(db, 30);
+        assertFirstBad(db, 30);
+        assertTrue(offline(db, 1).contains("not vouched for by the append signature"));
+
+        try (Connection c = runtime(db)) {
+            c.setAutoCommit(false);
+            Sealer.sealOnce(c, signer, Instant.now().plusSeconds(3600), Duration.ofSeconds(60));
+            c.commit();
+        }
+        try (Connection c = runtime(db); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT max(tree_size) FROM audit_checkpoint")) {
+            rs.next();
+            assertEquals(30, rs.getLong(1), "the sealer does not seal an event no append signature vouches for");
+        }
+        assertFirstBad(db, 30);
+    }
+
+    @Test
+    void aForgedAppendSignatureDoesNotVouchForAForgedEvent() throws Exception {
+        String db = trail();
+        forgeAppend(db, 30);
+        tamper(db, "INSERT INTO audit_append_signature (last_seq, first_seq, chain, key_id, statement, signature) "
+                + "SELECT 30, 30, chain, key_id, replace(replace(statement, 'first_seq=20', 'first_seq=30'), 'last_seq=29', 'last_seq=30'), "
+                + "signature FROM audit_append_signature WHERE last_seq = 29");
+        TrailVerifier.Report report = verify(db);
+        assertFalse(report.intact(), "a copied signature does not sign another statement");
+        assertEquals(30, report.firstBadSeq(), report.finding());
+    }
+
+    @Test
+    void eventsAfterTheLastCheckpointAreVerifiedAndReportedUnsealed() throws Exception {
+        String db = trail();
+        try (Connection c = runtime(db)) {
+            c.setAutoCommit(false);
+            AuditAppender.append(c, List.of(event("late-1"), event("late-2")), Instant.now(), signer);
+            c.commit();
+        }
+        TrailVerifier.Report report = verify(db);
+        assertTrue(report.intact(), report.finding());
+        assertEquals(32, report.eventsChecked());
+        String offline = offline(db, 0);
+        assertTrue(offline.contains("INTACT: 32 events") && offline.contains("2 events after the last checkpoint are UNSEALED"), offline);
+    }
+
+    /** As a database superuser would: a consistent event (columns, record, leaf) at the tail, and the head advanced. */
+    private static void forgeAppend(String db, long seq) throws Exception {
+        try (Connection c = superuser(db)) {
+            io.quaestor.testing.ForgedEvents.append(c, seq, event("forged-append"));
+        }
+    }
+
+    @Test
     void aForgedCheckpointIsCaught() throws Exception {
         String db = trail();
         tamper(db, "UPDATE audit_checkpoint SET signature = decode(repeat('00', 64), 'hex') WHERE tree_size = 20");
@@ -261,7 +315,7 @@ class TrailVerifierTest {
                     int index = batch * 10 + i;
                     events.add(event("action-" + index, index < old ? now.minus(Duration.ofDays(200)) : now));
                 }
-                AuditAppender.append(c, events, now);
+                AuditAppender.append(c, events, now, signer);
                 Sealer.sealOnce(c, signer, now.plusSeconds(batch), Duration.ofSeconds(60)).orElseThrow();
                 c.commit();
             }

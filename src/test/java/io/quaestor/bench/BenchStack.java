@@ -22,6 +22,11 @@ import java.util.Map;
  */
 final class BenchStack implements AutoCloseable {
 
+    /** The benchmarks' audit key pair (a test key, never a production one). */
+    static final String AUDIT_SIGNING_KEY = "MC4CAQAwBQYDK2VwBCIEIN8ocU57aLWi5+N2mLaZgcE121PlAHd8T+Y4mHohkQNB";
+    static final String AUDIT_PUBLIC_KEY = "MCowBQYDK2VwAyEAVqJvXur9rM51apLlS+n4ZiXP/q478PXu0gT8TX2aFNI=";
+
+
     static final String ADMIN_BOOTSTRAP_PASSWORD = "Bench-Bootstrap-Pass-01";
     static final String GATEWAY_PASSWORD = "bench-gateway-password-01";
     static final String HMAC_KEY = "YmVuY2gtaG1hYy1rZXktYmVuY2gtaG1hYy1rZXktYmVuY2g=";
@@ -56,8 +61,8 @@ final class BenchStack implements AutoCloseable {
         config.put("quaestor.gateway.reference-store", "true");
         // Benchmarks start their runs themselves; the nightly schedule would purge the data under them.
         config.put("quaestor.retention.schedule.enabled", "false");
-        config.put("quaestor.audit.signing-key", "MC4CAQAwBQYDK2VwBCIEIN8ocU57aLWi5+N2mLaZgcE121PlAHd8T+Y4mHohkQNB");
-        config.put("quaestor.audit.public-key", "MCowBQYDK2VwAyEAVqJvXur9rM51apLlS+n4ZiXP/q478PXu0gT8TX2aFNI=");
+        config.put("quaestor.audit.signing-key", AUDIT_SIGNING_KEY);
+        config.put("quaestor.audit.public-key", AUDIT_PUBLIC_KEY);
         Path logging = target.resolve("bench-logging.properties");
         Files.writeString(logging, """
                 handlers=java.util.logging.ConsoleHandler
@@ -66,7 +71,8 @@ final class BenchStack implements AutoCloseable {
                 .level=WARNING
                 """);
         PayaraProcess payara = PayaraProcess.start(target.resolve("lib/payara-micro.jar"), target.resolve("quaestor.war"),
-                target.resolve("lib/postgresql.jar"), logging, httpPort, config,
+                target.resolve("lib/postgresql.jar"), logging, target.resolve("classes/io/quaestor/launcher/payara-preboot.asadmin"),
+                httpPort, config,
                 List.of("-Xmx1g", "-Duser.timezone=UTC"));
         BenchStack stack = new BenchStack(database, payara, URI.create("http://127.0.0.1:" + httpPort + "/"));
         stack.awaitReady(Duration.ofMinutes(3));

@@ -88,6 +88,8 @@ final class TrailVerificationBenchmark implements Benchmark {
 
     private static double fill(BenchStack stack) throws Exception {
         long start = System.nanoTime();
+        io.quaestor.audit.control.CheckpointSigner signer = io.quaestor.audit.control.CheckpointSigner.fromBase64(
+                BenchStack.AUDIT_SIGNING_KEY, BenchStack.AUDIT_PUBLIC_KEY);
         try (Connection c = runtime(stack)) {
             c.setAutoCommit(false);
             for (int done = 0; done < EVENTS; done += BATCH) {
@@ -101,7 +103,7 @@ final class TrailVerificationBenchmark implements Benchmark {
                             "SUP-" + n, UUID.randomUUID(), null, "success", "203.0.113.0/24", UUID.randomUUID().toString(),
                             Map.of("categories", "account,security", "rows.accounts", "1")));
                 }
-                AuditAppender.append(c, events, now);
+                AuditAppender.append(c, events, now, signer);
                 c.commit();
             }
         }

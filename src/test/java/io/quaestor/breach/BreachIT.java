@@ -64,8 +64,20 @@ class BreachIT {
         assertProblem(api.post("api/incidents", "{\"title\":\"Unowned\",\"description\":\"x\",\"type\":\"INTEGRITY\",\"severity\":\"LOW\","
                 + "\"occurredAt\":\"" + occurred + "\",\"detectedAt\":\"" + occurred + "\",\"ownerId\":\"" + java.util.UUID.randomUUID() + "\"}",
                 responder), 422, "ownerId");
+        assertProblem(report("LOW", Instant.parse("0001-01-01T00:00:00Z"), occurred, null, false), 422, "occurredAt");
+        assertProblem(report("LOW", occurred.minus(30 * 365, ChronoUnit.DAYS), occurred, null, false), 422, "occurredAt");
+        assertProblem(api.post("api/incidents", "{\"title\":\"Far\",\"description\":\"x\",\"type\":\"INTEGRITY\",\"severity\":\"LOW\","
+                + "\"occurredAt\":\"+999999999-12-31T23:59:59Z\",\"detectedAt\":\"" + occurred + "\"}", responder), 422, "occurredAt");
+        assertProblem(api.post("api/incidents", "{\"title\":\"Hidden\u202Etxt.exe\",\"description\":\"x\",\"type\":\"INTEGRITY\","
+                + "\"severity\":\"LOW\",\"occurredAt\":\"" + occurred + "\",\"detectedAt\":\"" + occurred + "\"}", responder), 422, "title");
         assertEquals(before, api.get("api/incidents", responder).array().size(), "nothing was written");
         assertEquals(403, api.get("api/incidents", new Api.Bearer(StaffFixtures.token(api, Role.OPERATOR))).status());
+        String unknown = java.util.UUID.randomUUID().toString();
+        for (String sub : java.util.List.of("notification/authority-reports", "notification/scopes", "notification/notices",
+                "response/escalations", "response/tasks", "response/review")) {
+            Api.Reply reply = api.get("api/incidents/" + unknown + "/" + sub, responder);
+            assertEquals(404, reply.status(), sub + ": " + reply.body());
+        }
     }
 
     @Test
@@ -137,7 +149,7 @@ class BreachIT {
         assertEquals("MISSED", obligation(incident, "users-24h").getString("status"));
         assertTrue(incident.getJsonArray("timeline").toString().contains("missed"), incident.toString());
         String reference = incident.getString("reference");
-        assertTrue(api.get("api/me/notifications", responder).body().contains("Overdue: incident " + reference), "responders are told");
+        assertTrue(api.get("api/me/notifications?limit=500", responder).body().contains("Overdue: incident " + reference), "responders are told");
         String prometheus = "";
         for (int i = 0; i < 80 && !prometheus.matches("(?s).*quaestor_breach_obligations\\{[^}]*status=\"MISSED\"[^}]*} [1-9].*"); i++) {
             Thread.sleep(250);

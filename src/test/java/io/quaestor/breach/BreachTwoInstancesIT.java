@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.quaestor.security.entity.Role;
 import io.quaestor.testing.Api;
 import io.quaestor.testing.Deployments;
+import io.quaestor.testing.ExtraInstance;
 import io.quaestor.testing.Sql;
 import io.quaestor.testing.StaffFixtures;
 import jakarta.json.Json;
@@ -19,22 +20,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringReader;
 import java.net.InetSocketAddress;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,7 +48,7 @@ class BreachTwoInstancesIT {
     private static final int SECOND_PORT = 18280;
     private static final int HOOK_PORT = 13082;
 
-    private static Process second;
+    private static ExtraInstance second;
     private static HttpServer hooks;
     /** Per obligation and stage, the delivery id of every webhook post received (a retried post repeats its id). */
     private static final Map<String, List<String>> webhooksPerObligation = new ConcurrentHashMap<>();
@@ -79,14 +74,14 @@ class BreachTwoInstancesIT {
             exchange.close();
         });
         hooks.start();
-        second = launchSecond();
-        awaitReady();
+        second = ExtraInstance.start("second-instance", SECOND_PORT, List.of());
+        second.awaitReady(Duration.ofMinutes(4));
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws InterruptedException {
         if (second != null) {
-            second.destroyForcibly();
+            second.close();
         }
         hooks.stop(0);
     }
@@ -105,12 +100,12 @@ class BreachTwoInstancesIT {
             assertFiredOnce(both);
 
             List<String> orphaned = dueSoon(api, responder, 5, Duration.ofSeconds(10));
-            second.destroyForcibly().waitFor();
+            second.close();
             awaitMissed(orphaned);
             Thread.sleep(3_000);
             assertFiredOnce(orphaned);
             assertEquals(0, Sql.quaestorLong("SELECT count(*) FROM deadline_timer WHERE ref_id IN (" + in(orphaned) + ") AND fired_by LIKE '"
-                    + second.pid() + "@%'"), "the dead instance fired none of them");
+                    + second.process().pid() + "@%'"), "the dead instance fired none of them");
         } finally {
             api.post("api/escalation-contacts/" + contact + "/deactivation", "{}", admin);
         }
@@ -171,49 +166,5 @@ class BreachTwoInstancesIT {
 
     private static String in(List<String> ids) {
         return "'" + String.join("','", ids) + "'";
-    }
-
-    /** The second instance: the same options Arquillian gives the first (arquillian.xml), its own port, log and checkpoint directory. */
-    private static Process launchSecond() throws IOException {
-        String options;
-        try (InputStream in = BreachTwoInstancesIT.class.getClassLoader().getResourceAsStream("arquillian.xml")) {
-            String xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            Matcher m = Pattern.compile("<property name=\"cmdOptions\">([^<]*)</property>").matcher(xml);
-            assertTrue(m.find(), "arquillian.xml has cmdOptions");
-            options = m.group(1);
-        }
-        Matcher placeholder = Pattern.compile("\\$\\{([^}]+)}").matcher(options);
-        StringBuilder resolved = new StringBuilder();
-        while (placeholder.find()) {
-            placeholder.appendReplacement(resolved, Matcher.quoteReplacement(System.getProperty(placeholder.group(1), "")));
-        }
-        placeholder.appendTail(resolved);
-        Path dir = Files.createDirectories(Path.of("target", "second-instance"));
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of(resolved.toString().trim().split("\\s+")));
-        command.add("-Dquaestor.audit.checkpoint-dir=" + dir.resolve("checkpoints").toAbsolutePath());
-        command.add("-Dquaestor.audit.archive-dir=" + dir.resolve("archive").toAbsolutePath());
-        command.addAll(List.of("-jar", System.getenv("MICRO_JAR"), "--deploy", System.getProperty("quaestor.war"), "--port",
-                Integer.toString(SECOND_PORT), "--nocluster", "--contextroot", "/"));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("payara.log").toFile()).start();
-    }
-
-    private static void awaitReady() throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(4));
-        while (Instant.now().isBefore(deadline)) {
-            assertTrue(second.isAlive(), "the second instance exited; see target/second-instance/payara.log");
-            try {
-                if (http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + SECOND_PORT + "/health/ready")).build(),
-                        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("the second instance was not ready in time; see target/second-instance/payara.log");
     }
 }

@@ -32,6 +32,17 @@ class PdfDocumentTest {
     }
 
     @Test
+    void directionControlsAreShownNotObeyed() throws Exception {
+        byte[] pdf;
+        try (PdfDocument doc = new PdfDocument("Notice", "Quaestor", Instant.EPOCH)) {
+            doc.paragraph("Measures: rotated keys\u202Efdp.exe");
+            pdf = doc.toBytes();
+        }
+        String text = extract(pdf);
+        assertTrue(text.contains("rotated keys[U+202E]fdp.exe"), text);
+    }
+
+    @Test
     void longTextFlowsOverPages() throws Exception {
         byte[] pdf;
         try (PdfDocument doc = new PdfDocument("Long", "Quaestor", Instant.EPOCH)) {

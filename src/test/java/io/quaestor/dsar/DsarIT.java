@@ -27,7 +27,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -107,6 +109,40 @@ class DsarIT {
         Api.Reply again = api.post("api/public/requests/" + id + "/verification", "{\"code\":\"" + code + "\"}", Api.ANONYMOUS);
         assertEquals(409, again.status(), "a code works once");
         assertCodeHashedOnly(code);
+    }
+
+    @Test
+    void filingByAccountIdAnswersAsByEmailAndMailsTheCodeToTheAccountsAddress() throws Exception {
+        UUID account = customer("by-account");
+        Api.Reply known = api.post("api/public/requests", "{\"type\":\"ACCESS\",\"accountId\":\"" + account + "\",\"region\":\"EU\"}",
+                Api.ANONYMOUS);
+        Api.Reply unknown = api.post("api/public/requests", "{\"type\":\"ACCESS\",\"accountId\":\"" + UUID.randomUUID()
+                + "\",\"region\":\"EU\"}", Api.ANONYMOUS);
+        assertEquals(202, known.status(), known.body());
+        assertEquals(202, unknown.status(), unknown.body());
+        assertEquals(shape(known.json()), shape(unknown.json()), "no difference between a known and an unknown account");
+        String code = code(email(account));
+        Api.Reply verified = api.post("api/public/requests/" + known.json().getString("requestId") + "/verification",
+                "{\"code\":\"" + code + "\"}", Api.ANONYMOUS);
+        assertEquals(200, verified.status(), verified.body());
+        assertEquals("IDENTITY_PENDING", status(unknown.json().getString("requestId")), "nobody to mail, nothing verified");
+    }
+
+    @Test
+    void codeMailsAreLimitedPerRequestAndPerRecipientWhateverTheSource() throws Exception {
+        String email = unique("resend");
+        String id = file("ACCESS", email, "EU").json().getString("requestId");
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            statuses.add(api.post("api/public/requests/" + id + "/verification-code", "", Api.ANONYMOUS).status());
+        }
+        assertEquals(List.of(202, 202, 202, 429, 429), statuses, "three new codes an hour per request");
+        String tagged = "limit" + UUID.randomUUID().toString().substring(0, 6);
+        List<Integer> filings = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            filings.add(file("ACCESS", tagged + "+" + i + "@subject.example", "EU").status());
+        }
+        assertEquals(List.of(202, 202, 202, 202, 202, 429), filings, "user+tag addresses share one limit");
     }
 
     @Test
@@ -241,6 +277,13 @@ class DsarIT {
         Api.Reply refused = api.send(officer.apply(api.request("api/dsar/requests/" + id + "/attachments?filename=x.exe")
                 .header("Content-Type", "application/octet-stream").POST(java.net.http.HttpRequest.BodyPublishers.ofString("MZ")), true));
         assertEquals(415, refused.status(), refused.body());
+        long stored = count("SELECT count(*) FROM dsar_attachment WHERE request_id = '" + id + "'");
+        Api.Reply disguised = api.send(officer.apply(api.request("api/dsar/requests/" + id + "/attachments?filename=invoice.pdf")
+                .header("Content-Type", "application/pdf").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "<html><script>alert(1)</script></html>")), true));
+        assertEquals(415, disguised.status(), "HTML declared as a PDF: " + disguised.body());
+        assertEquals("Content-Type", disguised.json().getString("field"));
+        assertEquals(stored, count("SELECT count(*) FROM dsar_attachment WHERE request_id = '" + id + "'"), "nothing stored");
         Api.Reply content = api.get("api/dsar/requests/" + id + "/attachments/" + attached.json().getString("id"), officer);
         assertEquals("Dear privacy team", content.body());
         long reads = count("SELECT count(*) FROM audit_event WHERE action = 'dsar.request-read' AND resource_id = '" + id + "'");

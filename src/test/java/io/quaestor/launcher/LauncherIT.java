@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,7 +64,33 @@ class LauncherIT {
         }
     }
 
+    @Test
+    void aBadDataMapStopsTheLauncherWithEveryProblemPlainlyAndNothingLeftListening() throws Exception {
+        Path dataDir = Files.createTempDirectory(Path.of("target"), "launcher-bad-map-");
+        Path map = dataDir.resolve("broken.datamap.json");
+        Files.writeString(map, Files.readString(Path.of("policy-templates/datamap/reference-gateway.datamap.json"))
+                .replaceFirst("\"table\": \"accounts\"", "\"table\": \"no_such_accounts\""));
+        Path log = dataDir.resolve("launcher.log");
+        Process launcher = launch(dataDir, log, Map.of("QUAESTOR_DATAMAP_FILE", map.toString()));
+        try {
+            assertTrue(launcher.waitFor(4, TimeUnit.MINUTES), "the launcher exits by itself:\n" + tail(log));
+            assertTrue(launcher.exitValue() != 0, "with a failure status");
+            String output = Files.readString(log);
+            assertTrue(output.contains("Quaestor cannot start: the data map"), tail(log));
+            assertTrue(Pattern.compile("(?m)^\\s+" + Pattern.quote(map.toString()) + ":\\d+: [^:]+: .*no_such_accounts").matcher(output).find(),
+                    "each problem as file:line: element: message\n" + tail(log));
+        } finally {
+            launcher.destroyForcibly();
+        }
+        assertFalse(listening(HTTP_PORT), "no Payara Micro left listening with nothing deployed");
+        assertFalse(listening(DB_PORT), "PostgreSQL stopped too");
+    }
+
     private Process launch(Path dataDir, Path log) throws IOException {
+        return launch(dataDir, log, Map.of());
+    }
+
+    private Process launch(Path dataDir, Path log, Map<String, String> environment) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", Path.of("target", "quaestor-launcher.jar").toString())
                 .redirectErrorStream(true)
@@ -72,6 +99,7 @@ class LauncherIT {
         builder.environment().put("QUAESTOR_HTTP_PORT", Integer.toString(HTTP_PORT));
         builder.environment().put("QUAESTOR_EMBEDDED_DB_PORT", Integer.toString(DB_PORT));
         builder.environment().remove("QUAESTOR_DB_URL");
+        builder.environment().putAll(environment);
         return builder.start();
     }
 

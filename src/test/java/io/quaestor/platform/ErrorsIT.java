@@ -164,6 +164,46 @@ class ErrorsIT {
         Api.Reply wrongMethod = api.send(admin.apply(api.request("api/system/info")
                 .method("PATCH", HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/json"), true));
         assertProblem(wrongMethod, 405, "method-not-allowed");
+        assertProblem(api.get("api/users/..%2F..%2Fetc%2Fpasswd", admin), 404, "not-found");
+        assertProblem(api.get("no-such-page", Api.ANONYMOUS), 404, "not-found");
+        Api.Reply deleteWithBody = api.send(admin.apply(api.request("api/tokens/" + java.util.UUID.randomUUID())
+                .method("DELETE", HttpRequest.BodyPublishers.ofString("{\"why\":1}")).header("Content-Type", "application/json"), true));
+        assertProblem(deleteWithBody, 404, "not-found");
+    }
+
+    @Test
+    void theServerNamesNoProductAndEveryAnswerCarriesItsPolicy() {
+        Api.Reply root = api.send(HttpRequest.newBuilder(api.uri("")).GET());
+        assertEquals(200, root.status());
+        assertTrue(root.body().contains("href=\"privacy/\""), "the front page leads to the request page");
+        for (Api.Reply reply : List.of(root, api.get("api/system/info", Api.ANONYMOUS), api.get("api/no-such-thing", admin))) {
+            assertTrue(reply.header("Server").isEmpty(), "no Server header: " + reply.header("Server"));
+            assertTrue(reply.header("Content-Security-Policy").orElse("").contains("frame-ancestors 'none'"));
+        }
+        assertTrue(api.get("api/system/info", Api.ANONYMOUS).header("Content-Security-Policy").orElseThrow().startsWith("default-src 'none'"));
+        assertEquals(404, api.get("api/application.wadl", admin).status(), "no generated WADL");
+    }
+
+    @Test
+    void generatingWithASeedWhoseRowsExistIsAConflictAndWritesNothing() throws Exception {
+        String body = "{\"organizations\":1,\"accounts\":2,\"metadataRows\":0,\"days\":1,\"seed\":977}";
+        Api.Reply first = api.post("api/reference-store/generations", body, admin);
+        assertEquals(201, first.status(), first.body());
+        long accounts = gatewayCount();
+        Api.Reply again = api.post("api/reference-store/generations", body, admin);
+        assertProblem(again, 409, "state-conflict");
+        assertEquals("seed", again.json().getString("field"));
+        assertEquals(accounts, gatewayCount(), "nothing written");
+        assertEquals(201, api.post("api/reference-store/generations", body.replace(",\"seed\":977", ""), admin).status(),
+                "without a seed, a fresh one");
+    }
+
+    private static long gatewayCount() throws Exception {
+        try (java.sql.Connection c = io.quaestor.testing.TestDatabase.superuser("gateway"); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM accounts")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     @Test

@@ -46,7 +46,7 @@ class RetentionCrashIT {
             Api.Session admin = admin(api, dataDir.resolve("first.log"));
             seed();
             unexpiredBefore = unexpiredChecksum();
-            Api.Reply started = api.post("api/retention/runs", "{}", admin);
+            Api.Reply started = api.post("api/retention/runs", "{\"dryRun\":false}", admin);
             assertEquals(202, started.status(), started.body());
             runId = started.json().getString("id");
             awaitDeleted(runId, 30_000);

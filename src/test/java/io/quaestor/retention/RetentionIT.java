@@ -86,7 +86,7 @@ class RetentionIT {
         assertTrue(dryRecord.getBoolean("dryRun"));
         assertTrue(dryRecord.toString().contains("rowsThatWouldGo"), dryRecord.toString());
 
-        String run = finish(api.post("api/retention/runs", "{}", admin));
+        String run = finish(api.post("api/retention/runs", "{\"dryRun\":false}", admin));
         assertEquals(5, metadata(s.shortTenant), "30-day tenant: 5 expired rows gone; 3 recent rows and the held account's 2 kept");
         assertEquals(2, metadataOf(s.heldAccount), "rows of an account under hold stay");
         assertEquals(2, metadata(s.defaultTenant), "90-day tenant: 4 expired rows and the 800-day-old partition gone, 2 kept");
@@ -128,7 +128,7 @@ class RetentionIT {
         Sql.quaestorUpdate("INSERT INTO retention_run (id, dry_run, state, datamap_version, started_by, started_at, heartbeat_at) VALUES ('"
                 + dead + "', false, 'RUNNING', 'test', 'test', now() - interval '10 minutes', now() - interval '5 minutes')");
         assertEquals(409, api.post("api/retention/runs/" + dead + "/restart", "", admin).status(), "a running run cannot be restarted");
-        assertEquals(409, api.post("api/retention/runs", "{}", admin).status(), "one run at a time");
+        assertEquals(409, api.post("api/retention/runs", "{\"dryRun\":false}", admin).status(), "one run at a time");
 
         Sql.awaitQuaestor("SELECT count(*) FROM retention_run WHERE id = '" + dead + "' AND state = 'COMPLETED' AND executions = 2");
         assertEquals(3, metadata(s.shortTenant), "the taken-over run purged the tenant's 7 expired rows, kept its 3 recent ones");

@@ -180,18 +180,18 @@ class SecurityIT {
     void aTokenCannotCarryRolesItsOwnerLacksAndLosesRolesTheOwnerLoses() {
         Api.Session admin = StaffFixtures.admin(api);
         JsonObject user = StaffFixtures.createUser(api, admin, StaffFixtures.uniqueUsername("responder"), "PERSON",
-                Role.INCIDENT_RESPONDER, Role.AUDITOR).getJsonObject("user");
+                Role.INCIDENT_RESPONDER, Role.PRIVACY_OFFICER).getJsonObject("user");
         String id = user.getString("id");
         Api.Reply escalation = api.post("api/tokens", "{\"ownerId\":\"" + id + "\",\"name\":\"too much\",\"roles\":[\"ADMIN\"]}", admin);
         assertEquals(422, escalation.status());
         assertEquals("roles", escalation.json().getString("field"));
 
-        String token = StaffFixtures.issueToken(api, admin, id, Role.AUDITOR);
+        String token = StaffFixtures.issueToken(api, admin, id, Role.PRIVACY_OFFICER);
         SECRETS.add(token);
         assertEquals(200, api.get("api/me", new Api.Bearer(token)).status());
         assertEquals(200, api.put("api/users/" + id + "/roles", "{\"roles\":[\"INCIDENT_RESPONDER\"]}", admin).status());
         Api.Reply me = api.get("api/me", new Api.Bearer(token));
-        assertEquals(403, me.status(), "the token lost AUDITOR with its owner and now carries no role at all");
+        assertEquals(403, me.status(), "the token lost PRIVACY_OFFICER with its owner and now carries no role at all");
     }
 
     @Test
@@ -312,9 +312,35 @@ class SecurityIT {
         }
         StaffFixtures.forgetTokens();
         Api.Reply demote = api.put("api/users/" + adminId + "/roles", "{\"roles\":[\"AUDITOR\"]}", admin);
-        assertEquals(409, demote.status());
-        assertEquals("state-conflict", demote.problemSlug());
+        assertEquals(403, demote.status(), "nobody changes their own roles, the last administrator included");
+        assertEquals("own-roles", demote.problemSlug());
         assertEquals(409, api.post("api/users/" + adminId + "/deactivation", "", admin).status());
+    }
+
+    @Test
+    @Order(14)
+    void rolesThatDefeatFourEyesAreRefusedAndEveryChangeIsToldToTheOtherAdministrators() throws Exception {
+        Api.Session admin = StaffFixtures.admin(api);
+        for (String roles : List.of("\"OPERATOR\",\"PRIVACY_OFFICER\"", "\"OPERATOR\",\"ADMIN\"", "\"AUDITOR\",\"INCIDENT_RESPONDER\"")) {
+            Api.Reply refused = api.post("api/users", "{\"username\":\"" + StaffFixtures.uniqueUsername("sod")
+                    + "\",\"displayName\":\"Two Hats\",\"kind\":\"PERSON\",\"roles\":[" + roles + "]}", admin);
+            assertEquals(422, refused.status(), roles + ": " + refused.body());
+            assertEquals("roles", refused.json().getString("field"));
+        }
+        String otherName = StaffFixtures.uniqueUsername("second-admin");
+        JsonObject other = StaffFixtures.createUser(api, admin, otherName, "PERSON", Role.ADMIN);
+        String otherId = other.getJsonObject("user").getString("id");
+        String officerId = StaffFixtures.createUser(api, admin, StaffFixtures.uniqueUsername("promoted"), "PERSON", Role.PRIVACY_OFFICER)
+                .getJsonObject("user").getString("id");
+        assertEquals(422, api.put("api/users/" + officerId + "/roles", "{\"roles\":[\"PRIVACY_OFFICER\",\"OPERATOR\"]}", admin).status());
+        assertEquals(200, api.put("api/users/" + officerId + "/roles", "{\"roles\":[\"PRIVACY_OFFICER\",\"INCIDENT_RESPONDER\"]}", admin).status());
+        assertEquals(1, countRows("SELECT count(*) FROM staff_notification WHERE user_id = '" + otherId + "' AND kind = 'user.roles-changed' "
+                + "AND ref_id = '" + officerId + "'"), "the other administrator is told");
+        assertTrue(countRows("SELECT count(*) FROM audit_event WHERE action = 'user.roles-changed' AND resource_id = '" + officerId + "'") >= 1,
+                "the change is an audit event");
+        Api.Reply own = api.put("api/users/" + api.get("api/me", admin).json().getString("id") + "/roles", "{\"roles\":[\"ADMIN\",\"PRIVACY_OFFICER\"]}", admin);
+        assertEquals(403, own.status(), own.body());
+        assertEquals("own-roles", own.problemSlug());
     }
 
     @Test

@@ -61,7 +61,7 @@ public class PublicPackagesResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Send a fresh code for a download link to the request's email address")
     public Response sendCode(@Valid @NotNull CodeRequest body, @Context HttpServletRequest http) {
-        throttle.count(http.getRemoteAddr(), null);
+        throttle.packageLink(http.getRemoteAddr(), body.token, "code");
         links.sendCode(body.token);
         return Response.accepted().build();
     }
@@ -72,7 +72,8 @@ public class PublicPackagesResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces({"application/zip", "application/problem+json"})
     @Operation(summary = "Download the package: the link works once, with the code just sent")
-    public Response download(@Valid @NotNull Download body) {
+    public Response download(@Valid @NotNull Download body, @Context HttpServletRequest http) {
+        throttle.packageLink(http.getRemoteAddr(), body.token, "try");
         PackageLinks.Redeemed redeemed = links.redeem(body.token, body.code);
         StreamingOutput zip = out -> {
             try (InputStream in = packages.open(redeemed.packageId())) {

@@ -48,16 +48,25 @@ public class AuditBundleResource {
     @GET
     @Produces("application/zip")
     @RolesAllowed({Role.Names.AUDITOR, Role.Names.ADMIN})
-    @Operation(summary = "Export the trail up to its latest signed checkpoint as a ZIP bundle for offline verification")
+    @Operation(summary = "Export the whole trail (its unsealed tail included) with its signed checkpoints and append signature, as a ZIP bundle for offline verification")
     public Response bundle(@Context HttpServletRequest http) {
         CheckpointSigner signer = sealing.requireSigner();
         Caller caller = callers.require();
         log.appendTrailRead(caller, Origins.truncate(http.getRemoteAddr()), "audit.bundle-exported", Map.of());
         StreamingOutput body = out -> {
             try (Connection c = quaestor.getConnection()) {
+                int isolation = c.getTransactionIsolation();
                 c.setAutoCommit(false);
-                BundleWriter.write(c, signer.publicKeyBase64(), out);
-                c.commit();
+                // One snapshot for every entry: events, leaves, checkpoints and the append signature agree.
+                c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                try {
+                    BundleWriter.write(c, signer.publicKeyBase64(), out);
+                    c.commit();
+                } finally {
+                    c.rollback();
+                    c.setTransactionIsolation(isolation);
+                    c.setAutoCommit(true);
+                }
             } catch (SQLException e) {
                 throw new IOException("the audit trail could not be read", e);
             }

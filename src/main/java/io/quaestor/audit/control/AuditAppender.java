@@ -2,6 +2,8 @@ package io.quaestor.audit.control;
 
 import io.quaestor.audit.entity.AuditEvent;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,11 +18,17 @@ import java.util.UUID;
 /**
  * Appends events on the caller's connection and transaction. The head row is locked until that
  * transaction ends, so sequence numbers are gapless and in commit order: a rolled-back append
- * gives its numbers back, and seq is the event's leaf index in the Merkle tree.
+ * gives its numbers back, and seq is the event's leaf index in the Merkle tree. Each append extends
+ * the {@link AppendChain} kept in the head row and, when the audit key is configured, signs it, so
+ * an event written behind Quaestor's back is never vouched for.
  */
 public final class AuditAppender {
 
-    private static final String RESERVE = "UPDATE audit_head SET next_seq = next_seq + ? RETURNING next_seq - ?";
+    private static final String RESERVE = "UPDATE audit_head SET next_seq = next_seq + ? RETURNING next_seq - ?, chain";
+    private static final String SIGN = """
+            WITH head AS (UPDATE audit_head SET chain = ?)
+            INSERT INTO audit_append_signature (last_seq, first_seq, chain, key_id, statement, signature) VALUES (?, ?, ?, ?, ?, ?)""";
+    private static final String CHAIN = "UPDATE audit_head SET chain = ?";
     private static final String INSERT = """
             INSERT INTO audit_event (seq, event_id, occurred_at, recorded_at, actor, actor_role, authentication_method,
               break_glass, action, resource_type, resource_id, tenant, justification_code, justification_reference,
@@ -30,17 +38,25 @@ public final class AuditAppender {
     private AuditAppender() {
     }
 
-    /** @return the sequence number of the first event; the others follow without gaps */
-    public static long append(Connection c, List<AuditEvent> events, Instant now) throws SQLException {
+    /**
+     * @param signer the audit key, or null where none is configured (the chain is still kept, and
+     *               the events stay unvouched until a later signed append covers them)
+     * @return the sequence number of the first event; the others follow without gaps
+     */
+    public static long append(Connection c, List<AuditEvent> events, Instant now, CheckpointSigner signer) throws SQLException {
         long first;
+        byte[] previous;
         try (PreparedStatement reserve = c.prepareStatement(RESERVE)) {
             reserve.setLong(1, events.size());
             reserve.setLong(2, events.size());
             try (ResultSet rs = reserve.executeQuery()) {
                 rs.next();
                 first = rs.getLong(1);
+                previous = rs.getBytes(2);
             }
         }
+        // A trail begun before chains existed has none until AppendSignatures.start() backfills it.
+        AppendChain chain = previous != null || first == 0 ? AppendChain.from(previous) : null;
         Instant recordedAt = AuditEvent.truncated(now);
         try (PreparedStatement insert = c.prepareStatement(INSERT)) {
             long seq = first;
@@ -67,14 +83,44 @@ public final class AuditAppender {
                 insert.setString(i++, e.origin());
                 insert.setString(i++, e.requestId());
                 insert.setString(i++, e.canonicalDetails());
+                byte[] leaf = MerkleTree.leafHash(canonical);
                 insert.setBytes(i++, canonical);
-                insert.setBytes(i, MerkleTree.leafHash(canonical));
+                insert.setBytes(i, leaf);
                 insert.addBatch();
+                if (chain != null) {
+                    chain.append(leaf);
+                }
                 seq++;
             }
             insert.executeBatch();
         }
+        if (chain != null) {
+            extend(c, first, first + events.size() - 1, chain.value(), signer);
+        }
         return first;
+    }
+
+    private static void extend(Connection c, long first, long last, byte[] chain, CheckpointSigner signer) throws SQLException {
+        if (signer == null) {
+            try (PreparedStatement s = c.prepareStatement(CHAIN)) {
+                s.setBytes(1, chain);
+                s.executeUpdate();
+            }
+            return;
+        }
+        String statement = AppendChain.statement(first, last, chain, signer.keyId());
+        try (PreparedStatement s = c.prepareStatement(SIGN)) {
+            s.setBytes(1, chain);
+            s.setLong(2, last);
+            s.setLong(3, first);
+            s.setBytes(4, chain);
+            s.setString(5, signer.keyId());
+            s.setString(6, statement);
+            s.setBytes(7, signer.sign(statement.getBytes(StandardCharsets.UTF_8)));
+            s.executeUpdate();
+        } catch (GeneralSecurityException e) {
+            throw new SQLException("the append could not be signed", e);
+        }
     }
 
     private static void setUuid(PreparedStatement s, int index, UUID value) throws SQLException {

@@ -51,6 +51,9 @@ public class AuditIngest {
     @Inject
     Clock clock;
 
+    @Inject
+    AuditKeys keys;
+
     @Transactional
     public Outcome ingest(List<Indexed> batch) {
         Map<UUID, byte[]> hashes = new LinkedHashMap<>();
@@ -80,7 +83,7 @@ public class AuditIngest {
                 return new Outcome(batch.size(), 0, batch.size(), null, null);
             }
             Instant now = clock.instant();
-            long first = AuditAppender.append(c, fresh, now);
+            long first = AuditAppender.append(c, fresh, now, keys.signer().orElse(null));
             writeReceipts(c, fresh, hashes, first, now);
             return new Outcome(batch.size(), fresh.size(), batch.size() - fresh.size(), first, first + fresh.size() - 1);
         } catch (SQLException e) {

@@ -30,6 +30,9 @@ public class AuditLog {
     @Inject
     Clock clock;
 
+    @Inject
+    AuditKeys keys;
+
     /** Records that a staff member read the audit trail itself (verification, proofs, bundles): such reads are audited too. */
     @Transactional(Transactional.TxType.REQUIRED)
     public long appendTrailRead(Caller caller, String origin, String action, Map<String, String> details) {
@@ -58,7 +61,7 @@ public class AuditLog {
     @Transactional(Transactional.TxType.REQUIRED)
     public long append(AuditEvent event) {
         try (Connection c = quaestor.getConnection()) {
-            return AuditAppender.append(c, List.of(event), clock.instant());
+            return AuditAppender.append(c, List.of(event), clock.instant(), keys.signer().orElse(null));
         } catch (SQLException e) {
             throw new IllegalStateException("the audit trail could not be written", e);
         }

@@ -1,7 +1,6 @@
 package io.quaestor.audit.control;
 
 import io.quaestor.platform.logging.StructuredLog;
-import io.quaestor.platform.problem.StateConflictException;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -19,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.GeneralSecurityException;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -48,12 +46,10 @@ public class AuditSealing {
     AuditSealer sealer;
 
     @Inject
-    @ConfigProperty(name = "quaestor.audit.signing-key")
-    Optional<String> signingKey;
+    AuditKeys keys;
 
     @Inject
-    @ConfigProperty(name = "quaestor.audit.public-key")
-    Optional<String> publicKey;
+    AppendSignatures appendSignatures;
 
     @Inject
     @ConfigProperty(name = "quaestor.audit.checkpoint-dir")
@@ -64,15 +60,12 @@ public class AuditSealing {
 
     @PostConstruct
     void start() {
-        if (signingKey.isEmpty() || publicKey.isEmpty()) {
+        if (keys.signer().isEmpty()) {
             LOG.warn("audit.sealing.disabled", Map.of("reason", "quaestor.audit.signing-key and public-key are not set"));
             return;
         }
-        try {
-            signer = CheckpointSigner.fromBase64(signingKey.get(), publicKey.get());
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalStateException("quaestor.audit.signing-key / public-key are not a matching Ed25519 pair", e);
-        }
+        signer = keys.signer().get();
+        appendSignatures.startChain(signer);
         schedule = scheduler.scheduleWithFixedDelay(this::sealQuietly, 1, 1, TimeUnit.SECONDS);
         LOG.info("audit.sealing.started", Map.of("keyId", signer.keyId()));
     }
@@ -90,8 +83,7 @@ public class AuditSealing {
 
     /** The signer, for work that is meaningless without one (verification, bundles): 409 when none is configured. */
     public CheckpointSigner requireSigner() {
-        return signer().orElseThrow(() -> new StateConflictException(
-                "No audit signing key is configured (quaestor.audit.signing-key), so the trail is not sealed."));
+        return keys.require();
     }
 
     private void sealQuietly() {

@@ -16,12 +16,16 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * Writes an audit bundle (ZIP) of the whole trail up to its latest checkpoint:
+ * Writes an audit bundle (ZIP) of the whole trail, the events after the latest checkpoint included
+ * (the verifier reports them as unsealed, so a forged tail cannot hide past the last seal):
  * <ul>
  *   <li>{@code events.ndjson}: each event's canonical JSON, re-derived from its columns, one per line;
  *   an event past online retention is {@code {"payloadArchived":true,"seq":N}}, its record being in the archive;</li>
  *   <li>{@code leaves.txt}: {@code seq leaf-hash-hex} as stored, so a changed column is located exactly;</li>
  *   <li>{@code checkpoints.txt}: every signed checkpoint statement followed by its {@code signature=} line and a blank line;</li>
+ *   <li>{@code append-signatures.txt}: the append signatures from the one holding the last sealed event on, each
+ *   statement (naming its range and the hash chain value after it) followed by its {@code signature=} line and a
+ *   blank line; the newest vouches for every event up to its last;</li>
  *   <li>{@code public-key.txt}: the key Quaestor signs with (an auditor should check against their own copy).</li>
  * </ul>
  * {@code audit/VerifyBundle.java} checks it with nothing but a JDK. Streams, so memory stays flat.
@@ -33,12 +37,25 @@ public final class BundleWriter {
 
     /** @return the number of events written */
     public static long write(Connection c, String publicKeyBase64, OutputStream target) throws SQLException, IOException {
-        long size = latestCheckpointSize(c);
+        long size = trailSize(c);
         try (ZipOutputStream zip = new ZipOutputStream(target)) {
-            zip.putNextEntry(new ZipEntry("checkpoints.txt"));
-            try (PreparedStatement s = c.prepareStatement("SELECT statement, signature FROM audit_checkpoint "
-                    + "WHERE tree_size <= ? ORDER BY tree_size, id")) {
+            zip.putNextEntry(new ZipEntry("append-signatures.txt"));
+            // From the append that holds the last sealed event on: enough to locate a break in the chain
+            // after the last checkpoint (before it, the signed roots do), the newest one vouching for all.
+            try (PreparedStatement s = c.prepareStatement("SELECT statement, signature FROM audit_append_signature "
+                    + "WHERE last_seq >= (SELECT coalesce(max(tree_size), 0) - 1 FROM audit_checkpoint) AND last_seq < ? ORDER BY last_seq")) {
                 s.setLong(1, size);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        zip.write((rs.getString(1) + "signature=" + Base64.getEncoder().encodeToString(rs.getBytes(2)) + "\n\n")
+                                .getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+            }
+            zip.closeEntry();
+            zip.putNextEntry(new ZipEntry("checkpoints.txt"));
+            // Every checkpoint, even one that covers more events than remain: the verifier then names the missing tail.
+            try (PreparedStatement s = c.prepareStatement("SELECT statement, signature FROM audit_checkpoint ORDER BY tree_size, id")) {
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         zip.write((rs.getString(1) + "signature=" + Base64.getEncoder().encodeToString(rs.getBytes(2)) + "\n\n")
@@ -96,8 +113,8 @@ public final class BundleWriter {
         zip.closeEntry();
     }
 
-    private static long latestCheckpointSize(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT coalesce(max(tree_size), 0) FROM audit_checkpoint");
+    private static long trailSize(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT coalesce(max(seq) + 1, 0) FROM audit_event");
              ResultSet rs = s.executeQuery()) {
             rs.next();
             return rs.getLong(1);

@@ -33,7 +33,7 @@ public final class CheckpointSigner {
     private CheckpointSigner(PrivateKey privateKey, PublicKey publicKey) throws GeneralSecurityException {
         this.privateKey = privateKey;
         this.publicKey = publicKey;
-        this.keyId = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(publicKey.getEncoded()), 0, 8);
+        this.keyId = keyId(publicKey);
         byte[] probe = "probe".getBytes(StandardCharsets.UTF_8);
         if (!verify(probe, sign(probe))) {
             throw new GeneralSecurityException("the audit signing key and public key do not belong together");
@@ -46,6 +46,15 @@ public final class CheckpointSigner {
         return new CheckpointSigner(
                 ed25519.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(privateKeyPkcs8.trim()))),
                 ed25519.generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(publicKeyX509.trim()))));
+    }
+
+    /** The first 8 bytes of SHA-256 of the key's X.509 encoding, hex: how statements name the key. */
+    public static String keyId(PublicKey key) throws GeneralSecurityException {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()), 0, 8);
+    }
+
+    public PublicKey publicKey() {
+        return publicKey;
     }
 
     public static String statement(long treeSize, byte[] root, Instant issuedAt, String keyId) {

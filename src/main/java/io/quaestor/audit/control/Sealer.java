@@ -1,5 +1,7 @@
 package io.quaestor.audit.control;
 
+import io.quaestor.platform.logging.StructuredLog;
+
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.sql.Connection;
@@ -11,6 +13,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,6 +28,8 @@ public final class Sealer {
 
     /** The advisory lock key: "QSTRSEAL" as a number. */
     static final long LOCK = 0x5153545253454131L;
+
+    private static final StructuredLog LOG = StructuredLog.of(Sealer.class);
 
     /** A written checkpoint. */
     public record Checkpoint(long treeSize, byte[] root, Instant issuedAt, String statement, byte[] signature) {
@@ -47,18 +54,7 @@ public final class Sealer {
             }
         }
         long before = range.size();
-        try (PreparedStatement leaves = c.prepareStatement("SELECT seq, leaf_hash FROM audit_event WHERE seq >= ? ORDER BY seq")) {
-            leaves.setFetchSize(10_000);
-            leaves.setLong(1, before);
-            try (ResultSet rs = leaves.executeQuery()) {
-                while (rs.next()) {
-                    if (rs.getLong(1) != range.size()) {
-                        throw new SQLException("the audit sequence has a gap at " + range.size());
-                    }
-                    range.append(rs.getBytes(2));
-                }
-            }
-        }
+        extendWithVouchedLeaves(c, range, signer);
         boolean heartbeatDue = lastIssued == null || !now.isBefore(lastIssued.plus(heartbeat));
         if (range.size() == before && !heartbeatDue) {
             return Optional.empty();
@@ -79,6 +75,57 @@ public final class Sealer {
             insert.executeUpdate();
         }
         return Optional.of(new Checkpoint(range.size(), root, issuedAt, statement, signature));
+    }
+
+    /**
+     * Appends to the range the leaves after it that the append signatures vouch for, and no
+     * further: an event that a database superuser inserted behind Quaestor's back, however
+     * consistent its record and leaf hash, is never sealed.
+     */
+    private static void extendWithVouchedLeaves(Connection c, CompactRange range, CheckpointSigner signer)
+            throws SQLException, GeneralSecurityException {
+        long before = range.size();
+        long chainStart = 0;
+        byte[] startChain = null;
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT last_seq, chain FROM audit_append_signature WHERE last_seq < ? ORDER BY last_seq DESC LIMIT 1")) {
+            s.setLong(1, before);
+            try (ResultSet rs = s.executeQuery()) {
+                if (rs.next()) {
+                    chainStart = rs.getLong(1) + 1;
+                    startChain = rs.getBytes(2);
+                }
+            }
+        }
+        AppendSignatures.Coverage coverage = new AppendSignatures.Coverage(signer.publicKey(), chainStart, startChain);
+        List<byte[]> fresh = new ArrayList<>();
+        long next = chainStart;
+        try (PreparedStatement leaves = c.prepareStatement("SELECT e.seq, e.leaf_hash, " + AppendSignatures.ROW_COLUMNS
+                + " FROM audit_event e LEFT JOIN audit_append_signature s ON s.last_seq = e.seq WHERE e.seq >= ? ORDER BY e.seq")) {
+            leaves.setFetchSize(10_000);
+            leaves.setLong(1, chainStart);
+            try (ResultSet rs = leaves.executeQuery()) {
+                while (rs.next()) {
+                    long seq = rs.getLong(1);
+                    if (seq != next) {
+                        throw new SQLException("the audit sequence has a gap at " + next);
+                    }
+                    coverage.leaf(seq, rs.getBytes(2), AppendSignatures.Row.read(rs, 3));
+                    if (seq >= before) {
+                        fresh.add(rs.getBytes(2));
+                    }
+                    next++;
+                }
+            }
+        }
+        long vouched = coverage.vouchedUntil(next);
+        for (int i = 0; before + i < vouched && i < fresh.size(); i++) {
+            range.append(fresh.get(i));
+        }
+        if (vouched < next) {
+            LOG.warn("audit.unvouched-events", Map.of("firstSeq", vouched, "events", next - vouched,
+                    "effect", "not sealed: no valid append signature covers them; verify the trail"));
+        }
     }
 
     private static boolean lock(Connection c) throws SQLException {

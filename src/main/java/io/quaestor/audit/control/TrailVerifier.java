@@ -31,6 +31,8 @@ import java.util.UUID;
  * the public key:
  * <ul>
  *   <li>sequence numbers run from 0 without a gap (a deleted event is a gap);</li>
+ *   <li>every event is vouched for by an append signature over the hash chain of the leaves
+ *   (an event inserted with a consistent record and leaf hash, sealed or not, shows here);</li>
  *   <li>each event's columns re-derive its canonical bytes, which hash to its leaf (a changed
  *   column, even with triggers bypassed, shows here);</li>
  *   <li>every checkpoint's statement is signed by the key and states the root recomputed over the
@@ -70,11 +72,12 @@ public final class TrailVerifier {
         int next = 0;
         long previousSize = 0;
         long archived = 0;
-        try (PreparedStatement s = c.prepareStatement("SELECT seq, event_id, occurred_at, recorded_at, actor, actor_role, "
-                + "authentication_method, break_glass, action, resource_type, resource_id, tenant, justification_code, "
-                + "justification_reference, grant_id, approval_id, outcome, origin, request_id, details, leaf_hash, "
-                + "payload_removed_at IS NOT NULL, canonical IS NULL OR sha256('\\x00'::bytea || canonical) = leaf_hash "
-                + "FROM audit_event ORDER BY seq")) {
+        AppendSignatures.Coverage coverage = new AppendSignatures.Coverage(key, 0, null);
+        try (PreparedStatement s = c.prepareStatement("SELECT e.seq, e.event_id, e.occurred_at, e.recorded_at, e.actor, e.actor_role, "
+                + "e.authentication_method, e.break_glass, e.action, e.resource_type, e.resource_id, e.tenant, e.justification_code, "
+                + "e.justification_reference, e.grant_id, e.approval_id, e.outcome, e.origin, e.request_id, e.details, e.leaf_hash, "
+                + "e.payload_removed_at IS NOT NULL, e.canonical IS NULL OR sha256('\\x00'::bytea || e.canonical) = e.leaf_hash, "
+                + AppendSignatures.ROW_COLUMNS + " FROM audit_event e LEFT JOIN audit_append_signature s ON s.last_seq = e.seq ORDER BY e.seq")) {
             s.setFetchSize(10_000);
             try (ResultSet rs = s.executeQuery()) {
                 while (true) {
@@ -95,6 +98,7 @@ public final class TrailVerifier {
                     }
                     if (rs.getBoolean(22)) {
                         range.append(rs.getBytes(21));
+                        coverage.leaf(seq, rs.getBytes(21), AppendSignatures.Row.read(rs, 24));
                         archived++;
                         continue;
                     }
@@ -109,12 +113,18 @@ public final class TrailVerifier {
                         return Report.bad(seq, next, seq, "the event's stored canonical record no longer matches its leaf hash");
                     }
                     range.append(leaf);
+                    coverage.leaf(seq, leaf, AppendSignatures.Row.read(rs, 24));
                 }
             }
         }
         if (next < checkpoints.size()) {
             return Report.bad(range.size(), next, range.size(), "checkpoint of size " + checkpoints.get(next).treeSize()
                     + " covers events from " + range.size() + " that are missing");
+        }
+        long vouched = coverage.vouchedUntil(range.size());
+        if (vouched < range.size()) {
+            return Report.bad(range.size(), next, vouched, "event " + vouched + " and the " + (range.size() - vouched - 1)
+                    + " after it are not vouched for by a valid append signature: written outside Quaestor");
         }
         return new Report(true, range.size(), checkpoints.size(), null, "intact", archived);
     }

@@ -1,5 +1,6 @@
 package io.quaestor.breach.boundary;
 
+import io.quaestor.platform.http.MultiLine;
 import io.quaestor.audit.control.AuditLog;
 import io.quaestor.breach.control.AuthorityReports;
 import io.quaestor.breach.control.BreachScope;
@@ -39,6 +40,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /** What an incident touched and who is told: scopes computed from the stores, user-notice campaigns, reports to the authority. */
+@IncidentSubResource
 @Path("incidents/{id}/notification")
 @Tag(name = "Breach notification")
 @Produces(MediaType.APPLICATION_JSON)
@@ -76,9 +78,11 @@ public class IncidentNotificationResource {
 
         /** whatHappened, remediation, prevention (required) and whatYouCanDo. */
         @NotNull
+        @MultiLine
         public Map<String, @Size(max = 10_000) String> fields;
 
         /** The responder's own wording per language ("Subject: ..." first line), instead of the shipped template. */
+        @MultiLine
         public Map<String, @Size(max = 20_000) String> templates;
     }
 
@@ -89,18 +93,22 @@ public class IncidentNotificationResource {
 
         @NotBlank
         @Size(max = 10_000)
+        @MultiLine
         public String nature;
 
         @NotBlank
         @Size(max = 10_000)
+        @MultiLine
         public String likelyConsequences;
 
         @NotBlank
         @Size(max = 10_000)
+        @MultiLine
         public String measuresTaken;
 
         @NotBlank
         @Size(max = 10_000)
+        @MultiLine
         public String measuresProposed;
 
         public Boolean crossBorder;
@@ -113,6 +121,7 @@ public class IncidentNotificationResource {
 
         /** Required when the first report comes after the 72 hours. */
         @Size(max = 10_000)
+        @MultiLine
         public String delayReasons;
 
         public UUID scopeId;

@@ -1,5 +1,6 @@
 package io.quaestor.breach.boundary;
 
+import io.quaestor.platform.http.MultiLine;
 import io.quaestor.breach.control.Escalations;
 import io.quaestor.breach.control.IncidentTasks;
 import io.quaestor.platform.http.Params;
@@ -25,10 +26,13 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.ArrayList;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
 /** An incident's tasks, its post-incident review, and the log of every reminder and escalation its clocks sent. */
+@IncidentSubResource
 @Path("incidents/{id}/response")
 @Tag(name = "Breach notification")
 @Produces(MediaType.APPLICATION_JSON)
@@ -53,19 +57,23 @@ public class IncidentTasksResource {
 
         @NotBlank
         @Size(min = 3, max = 2000)
+        @MultiLine
         public String outcome;
     }
 
     public static class NewReview {
         @NotBlank
         @Size(min = 3, max = 10_000)
+        @MultiLine
         public String rootCause;
 
         @Size(max = 10_000)
+        @MultiLine
         public String whatWorked;
 
         @NotBlank
         @Size(min = 3, max = 10_000)
+        @MultiLine
         public String prevention;
 
         @Size(max = 50)
@@ -80,6 +88,9 @@ public class IncidentTasksResource {
 
     @Inject
     CallerContext callers;
+
+    @Inject
+    Clock clock;
 
     @POST
     @Path("tasks")
@@ -138,7 +149,8 @@ public class IncidentTasksResource {
         return escalations.of(id);
     }
 
-    private static IncidentTasks.NewTask task(NewTask body, String dueField) {
-        return new IncidentTasks.NewTask(body.title, body.ownerId, Params.instant(dueField, body.dueAt));
+    private IncidentTasks.NewTask task(NewTask body, String dueField) {
+        return new IncidentTasks.NewTask(body.title, body.ownerId, Params.planned(dueField, body.dueAt, clock.instant(),
+                Duration.ofDays(365), Duration.ofDays(10 * 365)));
     }
 }

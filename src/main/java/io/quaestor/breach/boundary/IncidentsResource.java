@@ -1,5 +1,6 @@
 package io.quaestor.breach.boundary;
 
+import io.quaestor.platform.http.MultiLine;
 import io.quaestor.breach.control.Incidents;
 import io.quaestor.breach.entity.Severity;
 import io.quaestor.platform.http.Params;
@@ -25,6 +26,9 @@ import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -44,6 +48,7 @@ public class IncidentsResource {
 
         @NotBlank
         @Size(max = 10_000)
+        @MultiLine
         public String description;
 
         @NotNull
@@ -114,14 +119,20 @@ public class IncidentsResource {
     @Inject
     CallerContext callers;
 
+    @Inject
+    Clock clock;
+
+    /** How far back an incident's times may reach: a breach can go unnoticed for years, not for decades. */
+    static final Duration OLDEST = Duration.ofDays(20 * 365);
+
     @POST
     @RolesAllowed(Role.Names.INCIDENT_RESPONDER)
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Report an incident; its obligations and their deadlines follow from the breach rule set")
     public Response report(@Valid @NotNull NewIncident body, @Context UriInfo uri) {
         Incidents.Incident incident = incidents.report(new Incidents.Report(body.title, body.description, body.type,
-                Severity.valueOf(body.severity), Boolean.TRUE.equals(body.nis2), Params.instant("occurredAt", body.occurredAt),
-                Params.instant("detectedAt", body.detectedAt), body.awareAt == null ? null : Params.instant("awareAt", body.awareAt),
+                Severity.valueOf(body.severity), Boolean.TRUE.equals(body.nis2), happened("occurredAt", body.occurredAt),
+                happened("detectedAt", body.detectedAt), happened("awareAt", body.awareAt),
                 body.ownerId, body.systems, body.categories, body.tenants, body.regions), callers.require());
         return Response.created(uri.getAbsolutePathBuilder().path(incident.id().toString()).build()).entity(incident).build();
     }
@@ -147,7 +158,7 @@ public class IncidentsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Decide since when a personal-data breach is known (starts the authority clock); once")
     public Incidents.Incident awareness(@PathParam("id") UUID id, @Valid @NotNull Awareness body) {
-        return incidents.decideAwareness(id, Params.instant("awareAt", body.awareAt), callers.require());
+        return incidents.decideAwareness(id, happened("awareAt", body.awareAt), callers.require());
     }
 
     @POST
@@ -184,5 +195,9 @@ public class IncidentsResource {
     @Operation(summary = "Decide not to fulfil an obligation, with the reasoning the register keeps: {\"text\": reason}")
     public Incidents.Incident waive(@PathParam("id") UUID id, @PathParam("code") String code, @Valid @NotNull Decision body) {
         return incidents.waive(id, code, body.text, callers.require());
+    }
+
+    private Instant happened(String field, String raw) {
+        return Params.past(field, raw, clock.instant(), OLDEST);
     }
 }

@@ -459,6 +459,17 @@ public class Incidents {
         return read(id, false);
     }
 
+    public boolean exists(UUID id) {
+        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement("SELECT 1 FROM incident WHERE id = ?")) {
+            s.setObject(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the incident could not be read", e);
+        }
+    }
+
     Incident locked(UUID id) {
         return read(id, true);
     }

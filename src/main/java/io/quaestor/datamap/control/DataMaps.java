@@ -5,6 +5,8 @@ import io.quaestor.platform.logging.StructuredLog;
 import io.quaestor.platform.persistence.Datasources;
 import io.quaestor.security.control.Caller;
 import io.quaestor.security.control.SecurityEvents;
+import io.quaestor.platform.health.StartupFailures;
+import io.quaestor.platform.persistence.RestoringDataSource;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
@@ -76,6 +78,8 @@ public class DataMaps {
             active = new Active(load(), source(), clock.instant());
         } catch (DataMapException e) {
             e.problems().forEach(p -> LOG.warn("datamap.invalid", Map.of("problem", p.toString())));
+            StartupFailures.stop("the data map " + source() + " has " + e.problems().size() + " problem(s)",
+                    e.problems().stream().map(DataMapException.Problem::toString).toList());
             throw e;
         }
         LOG.info("datamap.activated", Map.of("version", active.map().version(), "source", active.source()));
@@ -111,7 +115,7 @@ public class DataMaps {
      */
     public Optional<DataSource> datasource(String name) {
         if ("default".equals(name)) {
-            return Optional.of(gateway);
+            return Optional.of(RestoringDataSource.of(gateway));
         }
         return storeDataSources.computeIfAbsent(name, this::configuredStore);
     }
@@ -125,7 +129,7 @@ public class DataMaps {
             config.getOptionalValue(prefix + "user", String.class).ifPresent(store::setUser);
             config.getOptionalValue(prefix + "password", String.class).ifPresent(store::setPassword);
             store.setApplicationName("quaestor");
-            return store;
+            return RestoringDataSource.of(store);
         });
     }
 

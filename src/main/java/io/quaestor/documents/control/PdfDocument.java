@@ -126,7 +126,8 @@ public final class PdfDocument implements AutoCloseable {
 
     private PdfDocument flow(Face face, float size, String text, float indent) {
         try {
-            for (String paragraph : text.split("\n", -1)) {
+            // Explicit direction controls are shown, not obeyed: text must not reorder itself to read as something else.
+            for (String paragraph : io.quaestor.platform.http.TextRules.visible(text).split("\n", -1)) {
                 for (String line : wrap(face, size, paragraph, PDRectangle.A4.getWidth() - 2 * MARGIN - indent)) {
                     write(face, size, line, indent);
                 }

@@ -1,5 +1,6 @@
 package io.quaestor.dsar.boundary;
 
+import io.quaestor.platform.http.MultiLine;
 import io.quaestor.datamap.control.DataMaps;
 import io.quaestor.datamap.entity.DataMap;
 import io.quaestor.datamap.entity.SubjectIdentifier;
@@ -61,6 +62,7 @@ public class PublicRequestsResource {
         public String region;
 
         @Size(max = 2000)
+        @MultiLine
         public String details;
 
         /** For a withdrawal of consent: what the consent covered (for example "product-updates-email"). */
@@ -110,7 +112,7 @@ public class PublicRequestsResource {
         }
         RequestType type = RequestType.valueOf(filing.type);
         requireScope(type, filing.consentScope);
-        throttle.count(http.getRemoteAddr(), requests.emailKey(email));
+        throttle.filing(http.getRemoteAddr(), email, filing.accountId);
         DataSubjectRequest request = requests.filePublic(new DataSubjectRequests.PublicIntake(type, email, filing.accountId,
                 SubjectRegion.valueOf(filing.region), blankToNull(filing.details), filing.consentScope));
         return Response.accepted(new Filed(request.getId(), request.getReference(), request.getStatus().name(),
@@ -133,8 +135,7 @@ public class PublicRequestsResource {
     @PermitAll
     @Operation(summary = "Send a new confirmation code (the old one stops working)")
     public Response resend(@PathParam("id") UUID id, @Context HttpServletRequest http) {
-        throttle.count(http.getRemoteAddr(), null);
-        requests.resendCode(id);
+        requests.resendCode(id, http.getRemoteAddr());
         return Response.accepted().build();
     }
 

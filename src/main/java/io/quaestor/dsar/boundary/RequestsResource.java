@@ -1,5 +1,6 @@
 package io.quaestor.dsar.boundary;
 
+import io.quaestor.platform.http.MultiLine;
 import io.quaestor.audit.control.AuditLog;
 import io.quaestor.audit.control.Origins;
 import io.quaestor.audit.entity.AuditEvent;
@@ -71,6 +72,7 @@ public class RequestsResource {
         public String region;
 
         @Size(max = 2000)
+        @MultiLine
         public String details;
 
         /** When the request reached us (by mail, phone); the legal clock starts then. ISO-8601 instant. */
@@ -132,6 +134,7 @@ public class RequestsResource {
     public static class NewNote {
         @NotNull
         @Size(min = 1, max = 10000)
+        @MultiLine
         public String body;
     }
 

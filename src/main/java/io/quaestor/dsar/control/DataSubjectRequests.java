@@ -81,6 +81,9 @@ public class DataSubjectRequests {
     SubjectContacts contacts;
 
     @Inject
+    IntakeThrottle throttle;
+
+    @Inject
     CompletionEffects effects;
 
     @Inject
@@ -189,10 +192,11 @@ public class DataSubjectRequests {
         return request;
     }
 
-    /** A new code for a request still waiting for one. */
+    /** A new code for a request still waiting for one, within the limits per source, request and recipient. */
     @Transactional
-    public void resendCode(UUID id) {
+    public void resendCode(UUID id, String sourceAddress) {
         DataSubjectRequest request = locked(id);
+        throttle.codeResend(sourceAddress, id, request.getSubjectEmail());
         if (request.getStatus() == RequestStatus.IDENTITY_PENDING && request.getSubjectEmail() != null) {
             messages.queue(request, SubjectMessages.Kind.VERIFICATION_CODE);
         }
@@ -392,9 +396,9 @@ public class DataSubjectRequests {
         Instant lapses = clock.instant().plus(lapseAfter);
         request.awaitVerificationUntil(lapses);
         timers.schedule(VERIFICATION_LAPSE, request.getId(), lapses);
-        if (request.getSubjectEmail() != null) {
-            messages.queue(request, SubjectMessages.Kind.VERIFICATION_CODE);
-        }
+        // Queued even without an address (the sender settles it as no-address): filing for an unknown
+        // account must do the same work, and take the same time, as filing for a known one.
+        messages.queue(request, SubjectMessages.Kind.VERIFICATION_CODE);
     }
 
     /** Reminder, escalation and overdue timers for the deadline in force (stale ones are ignored when they fire). */

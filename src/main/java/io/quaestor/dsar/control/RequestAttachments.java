@@ -2,6 +2,7 @@ package io.quaestor.dsar.control;
 
 import io.quaestor.platform.persistence.Datasources;
 import io.quaestor.platform.problem.InvalidInputException;
+import io.quaestor.platform.problem.UnsupportedMediaException;
 import io.quaestor.platform.problem.NotFoundException;
 import io.quaestor.security.control.Caller;
 import jakarta.annotation.Resource;
@@ -59,6 +60,10 @@ public class RequestAttachments {
         }
         if (bytes.length == 0) {
             throw new InvalidInputException("body", "The attachment is empty.");
+        }
+        if (!FileSignatures.matches(contentType, bytes)) {
+            throw new UnsupportedMediaException("Content-Type", "The file's content is not " + contentType
+                    + " as declared; send it with the type it has (PDF, PNG, JPEG or UTF-8 text).");
         }
         Attachment attachment = new Attachment(UUID.randomUUID(), filename, contentType, bytes.length,
                 HexFormat.of().formatHex(sha256(bytes)), by.userId(), clock.instant());

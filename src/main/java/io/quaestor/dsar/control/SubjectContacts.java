@@ -6,6 +6,7 @@ import io.quaestor.platform.persistence.Datasources;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -26,15 +27,22 @@ public class SubjectContacts {
     @Resource(lookup = Datasources.QUAESTOR)
     DataSource quaestor;
 
-    /** The email on the account, if the account exists; never an error, so the answer to the subject cannot differ. */
+    /**
+     * The email on the account, if the account exists; never an error, so the answer to the subject cannot differ.
+     * Read outside the caller's transaction: the gateway store is a second non-XA resource and cannot join it.
+     */
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public Optional<String> emailOfAccount(String accountId) {
         if (accountId == null) {
             return Optional.empty();
         }
         try {
             var rows = finder.rows();
-            List<Object> keys = rows.resolve(SubjectIdentifier.of("account-id", accountId));
-            return keys.size() == 1 ? rows.emailOf(keys.get(0)) : Optional.empty();
+            SubjectIdentifier identifier = SubjectIdentifier.of("account-id", accountId);
+            List<Object> keys = rows.resolve(identifier);
+            // The address is looked up whether or not the account exists, so both answers take the same work.
+            Optional<String> email = rows.emailOf(keys.size() == 1 ? keys.get(0) : identifier.value());
+            return keys.size() == 1 ? email : Optional.empty();
         } catch (SQLException e) {
             throw new IllegalStateException("the gateway store could not be read", e);
         }

@@ -35,7 +35,7 @@ public class ErasureResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed({Role.Names.PRIVACY_OFFICER, Role.Names.AUDITOR})
-    @Operation(summary = "The request's erasure run: its state, the plan, what was applied, attempts and the last scan")
+    @Operation(summary = "The request's erasure run: its state, the plan, what was applied, attempts, the last scan and the last failure's cause")
     public JsonObject run(@PathParam("id") UUID id) {
         ErasureRuns.Run run = runs.byRequest(id).orElseThrow(() -> new NotFoundException("No erasure was started for this request."));
         JsonObjectBuilder o = Json.createObjectBuilder().add("id", run.id().toString()).add("state", run.state())
@@ -47,6 +47,9 @@ public class ErasureResource {
         }
         if (run.finishedAt() != null) {
             o.add("finishedAt", run.finishedAt().toString());
+        }
+        if (run.lastError() != null) {
+            o.add("lastError", Json.createObjectBuilder().add("cause", run.lastError()).add("at", run.lastErrorAt().toString()));
         }
         return o.build();
     }

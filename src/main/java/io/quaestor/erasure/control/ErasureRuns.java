@@ -29,11 +29,12 @@ public class ErasureRuns {
     /** STARTED (holds checked, keys being revoked), APPLYING (store transaction about to commit), APPLIED, CERTIFIED, UNVERIFIED. */
     public record Run(UUID id, UUID requestId, String cause, String subjectPseudonym, String tenant, String state,
                       String dataMapVersion, byte[] sealedIdentifiers, String planned, String applied, String scan, int attempts,
-                      String startedBy, Instant startedAt, Instant finishedAt) {
+                      String startedBy, Instant startedAt, Instant finishedAt, String lastError, Instant lastErrorAt) {
     }
 
     private static final String COLUMNS = "id, request_id, cause, subject_pseudonym, tenant, state, datamap_version, "
             + "sealed_identifiers, planned, applied, scan, attempts, started_by, started_at, finished_at";
+    private static final String READ_COLUMNS = COLUMNS + ", last_error, last_error_at";
 
     @Resource(lookup = Datasources.QUAESTOR)
     DataSource quaestor;
@@ -101,11 +102,24 @@ public class ErasureRuns {
     }
 
     public Optional<Run> byRequest(UUID requestId) {
-        return one("SELECT " + COLUMNS + " FROM erasure_run WHERE request_id = ?", requestId);
+        return one("SELECT " + READ_COLUMNS + " FROM erasure_run WHERE request_id = ?", requestId);
     }
 
     public Optional<Run> byId(UUID id) {
-        return one("SELECT " + COLUMNS + " FROM erasure_run WHERE id = ?", id);
+        return one("SELECT " + READ_COLUMNS + " FROM erasure_run WHERE id = ?", id);
+    }
+
+    /** Why the last attempt failed, without values; committed at once, whatever happens to the caller's work. */
+    public void failed(UUID id, String cause) {
+        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(
+                "UPDATE erasure_run SET last_error = ?, last_error_at = ? WHERE id = ?")) {
+            s.setString(1, cause);
+            s.setObject(2, Timestamps.utc(clock.instant()));
+            s.setObject(3, id);
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("the erasure run could not be updated", e);
+        }
     }
 
     private Optional<Run> one(String sql, UUID id) {
@@ -117,7 +131,8 @@ public class ErasureRuns {
                 }
                 return Optional.of(new Run(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getString(6), rs.getString(7), rs.getBytes(8), rs.getString(9), rs.getString(10),
-                        rs.getString(11), rs.getInt(12), rs.getString(13), Timestamps.instant(rs, 14), Timestamps.instant(rs, 15)));
+                        rs.getString(11), rs.getInt(12), rs.getString(13), Timestamps.instant(rs, 14), Timestamps.instant(rs, 15),
+                        rs.getString(16), Timestamps.instant(rs, 17)));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("the erasure run could not be read", e);

@@ -15,6 +15,7 @@ import io.quaestor.holds.control.LegalHolds;
 import io.quaestor.platform.crypto.SealedStream;
 import io.quaestor.platform.logging.StructuredLog;
 import io.quaestor.platform.persistence.Datasources;
+import io.quaestor.platform.persistence.StoreFailures;
 import io.quaestor.platform.problem.QuaestorException;
 import io.quaestor.platform.problem.StateConflictException;
 import io.quaestor.platform.timers.DeadlineTimers;
@@ -149,7 +150,7 @@ public class Erasures implements Fulfilment {
             String pseudonym = keys.isEmpty() ? "none" : accessAudit.accountPseudonym(tenant, keys.get(0).toString());
             ErasureRuns.Run run = new ErasureRuns.Run(id, requestId, cause, pseudonym, tenant, "STARTED", map.version(),
                     SealedStream.seal(sealingKey(), seal(subject), context(id)), ErasureJson.actions(plan).toString(),
-                    applied(List.of(), null), null, 0, startedBy, clock.instant(), null);
+                    applied(List.of(), null), null, 0, startedBy, clock.instant(), null, null, null);
             self.recordStart(run, reference, keys);
             return run;
         } catch (SQLException e) {
@@ -241,7 +242,12 @@ public class Erasures implements Fulfilment {
         } catch (QuaestorException e) {
             throw e;
         } catch (Exception e) {
-            throw new IllegalStateException("the erasure could not be applied to the gateway store; nothing was changed there", e);
+            String cause = StoreFailures.describe(e);
+            runs.failed(run.id(), cause);
+            LOG.warn("erasure.apply-failed", Map.of("run", run.id().toString(), "cause", cause,
+                    "effect", "nothing was changed in the gateway store; completing the request again retries"));
+            throw new IllegalStateException("the erasure could not be applied to the gateway store (" + cause
+                    + "); nothing was changed there", e);
         }
     }
 

@@ -56,6 +56,16 @@ public class StaffNotifications {
         }
     }
 
+    /** Every active holder of the role but one (the person who caused the notice). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void notifyRoleExcept(String role, UUID except, String kind, UUID refId, String message) {
+        for (UUID user : holders(role)) {
+            if (!user.equals(except)) {
+                notify(user, kind, refId, message);
+            }
+        }
+    }
+
     public List<Notification> of(UUID userId, int limit) {
         List<Notification> found = new ArrayList<>();
         try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(

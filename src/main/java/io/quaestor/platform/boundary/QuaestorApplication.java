@@ -4,6 +4,8 @@ import io.quaestor.security.entity.Role;
 import jakarta.annotation.security.DeclareRoles;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
+
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
@@ -27,4 +29,10 @@ import org.eclipse.microprofile.openapi.annotations.security.SecuritySchemes;
                 in = SecuritySchemeIn.COOKIE, apiKeyName = "quaestor_session",
                 description = "Browser session from POST /api/session; unsafe methods also need X-CSRF-Token.")})
 public class QuaestorApplication extends Application {
+
+    /** No generated WADL: the OpenAPI document at /openapi is the one description of the API. */
+    @Override
+    public Map<String, Object> getProperties() {
+        return Map.of("jersey.config.server.wadl.disableWadl", true);
+    }
 }

@@ -57,10 +57,21 @@ public final class StructuredLog {
         if (failure != null) {
             members.put("failure", describe(failure));
         }
-        LogRecord record = new LogRecord(level, event);
+        // The message reads on its own on a terminal (event key=value ...); JSON formatters also get the fields as members.
+        LogRecord record = new LogRecord(level, readable(members));
         record.setLoggerName(logger.getName());
         record.setParameters(new Object[]{members});
         logger.log(record);
+    }
+
+    private static String readable(Map<String, String> members) {
+        StringBuilder line = new StringBuilder(members.get("event"));
+        members.forEach((key, value) -> {
+            if (!key.equals("event")) {
+                line.append(' ').append(key).append('=').append(value);
+            }
+        });
+        return line.toString();
     }
 
     public static String mask(String value) {

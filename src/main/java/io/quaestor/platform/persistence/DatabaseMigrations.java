@@ -55,7 +55,14 @@ public class DatabaseMigrations {
 
     @PostConstruct
     void migrate() {
-        MigrateResult result = flyway(migrationDataSource(), runtimeUser).migrate();
+        MigrateResult result;
+        try {
+            result = flyway(migrationDataSource(), runtimeUser).migrate();
+        } catch (RuntimeException e) {
+            io.quaestor.platform.health.StartupFailures.stop("the database could not be migrated",
+                    java.util.List.of(StoreFailures.describe(e) + " (" + e.getClass().getSimpleName() + ")"));
+            throw e;
+        }
         complete = true;
         LOG.info(() -> "Quaestor schema at version " + result.targetSchemaVersion
                 + " (" + result.migrationsExecuted + " migrations applied now)");

@@ -6,6 +6,7 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.core.Response;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * One problem document. {@code type} is a stable URN ({@code urn:quaestor:problem:<slug>}) that
@@ -19,6 +20,31 @@ public record Problem(int status, String slug, String title, String detail, Stri
     public static final String TYPE_PREFIX = "urn:quaestor:problem:";
 
     public record FieldError(String field, String message) {
+    }
+
+    private static final Map<Integer, String[]> HTTP = Map.ofEntries(
+            Map.entry(400, new String[] {"malformed-request", "Malformed request", "The request could not be read."}),
+            Map.entry(401, new String[] {"unauthenticated", "Authentication required", "Sign in or send a valid bearer token."}),
+            Map.entry(403, new String[] {"forbidden", "Access denied", "Your roles do not allow this operation."}),
+            Map.entry(404, new String[] {"not-found", "Resource not found", "There is no resource at this path."}),
+            Map.entry(405, new String[] {"method-not-allowed", "Method not allowed", "This resource does not support that method."}),
+            Map.entry(406, new String[] {"not-acceptable", "Not acceptable", "The resource cannot produce the requested media type."}),
+            Map.entry(413, new String[] {"payload-too-large", "Request body too large", "The request body exceeds the configured limit."}),
+            Map.entry(414, new String[] {"uri-too-long", "URI too long", "The request's path or query is too long."}),
+            Map.entry(415, new String[] {"unsupported-media-type", "Unsupported media type", "Send the body as application/json."}),
+            Map.entry(431, new String[] {"headers-too-large", "Request headers too large", "The request's headers are too large."}));
+
+    /**
+     * The problem for a bare HTTP status the runtime or the container raised (no such path, wrong
+     * method, unreadable body): the same type, title and detail wherever it is answered.
+     */
+    public static Problem forStatus(int status, String reasonPhrase) {
+        String[] known = HTTP.get(status);
+        if (known != null) {
+            return of(status, known[0], known[1], known[2]);
+        }
+        return status >= 500 ? of(status, "internal-error", "Internal error", "The request failed on the server; quote the request id when reporting it.")
+                : of(status, "http-" + status, reasonPhrase == null ? "Request refused" : reasonPhrase, null);
     }
 
     public static Problem of(int status, String slug, String title, String detail) {

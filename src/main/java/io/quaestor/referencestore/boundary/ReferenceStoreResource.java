@@ -84,14 +84,24 @@ public class ReferenceStoreResource {
             throw new StateConflictException("This Quaestor serves a real gateway store; generation is only for the reference store.");
         }
         GenerationPlan plan;
+        // Ids derive from the seed: without one, a fresh seed, so a second generation never collides with the first.
+        long seed = request.seed == null ? java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE) : request.seed;
         try {
             plan = new GenerationPlan(request.organizations, request.accounts, request.metadataRows, request.days,
-                    request.heavyAccounts == null ? 0 : request.heavyAccounts, request.seed == null ? 42 : request.seed,
-                    LocalDate.now(clock.withZone(ZoneOffset.UTC)));
+                    request.heavyAccounts == null ? 0 : request.heavyAccounts, seed, LocalDate.now(clock.withZone(ZoneOffset.UTC)));
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(e.getMessage().split(" ", 2)[0], e.getMessage());
         }
-        GenerationReport report = store.generator().generate(plan);
+        GenerationReport report;
+        try {
+            report = store.generator().generate(plan);
+        } catch (SQLException e) {
+            if ("23505".equals(e.getSQLState())) {
+                throw new StateConflictException("The store already holds rows generated with this seed; nothing was written. "
+                        + "Give another seed, or none for a fresh one.", "seed");
+            }
+            throw e;
+        }
         events.publish("reference-store.generated", callers.require().userId(), "reference-store", null, "success",
                 Map.of("batch", report.batch(), "metadataRows", Long.toString(plan.metadataRows())));
         return Response.status(Response.Status.CREATED).entity(report).build();

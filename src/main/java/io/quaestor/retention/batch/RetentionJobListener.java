@@ -11,7 +11,7 @@ import jakarta.inject.Named;
 
 import java.util.UUID;
 
-/** A job that fails leaves its run FAILED (restartable from its checkpoints), with the failure's class as the reason. */
+/** A job that fails leaves its run FAILED (restartable from its checkpoints), with the cause its failing step recorded. */
 @Named("retentionJobListener")
 @Dependent
 public class RetentionJobListener extends AbstractJobListener {
@@ -29,7 +29,8 @@ public class RetentionJobListener extends AbstractJobListener {
     @Override
     public void afterJob() {
         if (job.getBatchStatus() == BatchStatus.FAILED) {
-            runs.failed(UUID.fromString(runId), "the job failed: " + job.getExitStatus());
+            // a step listener has normally recorded the cause already; this is the fallback
+            runs.failed(UUID.fromString(runId), "the job failed" + (job.getExitStatus() == null ? "" : ": " + job.getExitStatus()));
         }
     }
 }

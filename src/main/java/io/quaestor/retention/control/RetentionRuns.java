@@ -171,9 +171,22 @@ public class RetentionRuns {
         }
     }
 
+    /** Keeps the first cause a step reports, so the run's error names what actually went wrong. */
+    public void noteFailure(UUID id, String cause) {
+        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(
+                "UPDATE retention_run SET error = ? WHERE id = ? AND error IS NULL")) {
+            s.setString(1, cause);
+            s.setObject(2, id);
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("the retention run could not be updated", e);
+        }
+    }
+
+    /** Marks the run FAILED; a cause a step noted first is kept, {@code error} only fills in when there is none. */
     public void failed(UUID id, String error) {
         try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(
-                "UPDATE retention_run SET state = 'FAILED', error = ?, finished_at = ? WHERE id = ? AND state = 'RUNNING'")) {
+                "UPDATE retention_run SET state = 'FAILED', error = coalesce(error, ?), finished_at = ? WHERE id = ? AND state = 'RUNNING'")) {
             s.setString(1, error);
             s.setObject(2, Timestamps.utc(clock.instant()));
             s.setObject(3, id);
@@ -190,6 +203,12 @@ public class RetentionRuns {
     public Optional<Run> find(UUID id) {
         List<Run> runs = query("WHERE id = ?", id, 1);
         return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0));
+    }
+
+    /** Whether a RUNNING run's heartbeat is older than the take-over threshold: nobody is working on it. */
+    public boolean isStuck(Run run) {
+        return "RUNNING".equals(run.state()) && run.heartbeatAt() != null
+                && run.heartbeatAt().isBefore(clock.instant().minus(staleAfter));
     }
 
     public List<Run> recent(int limit) {

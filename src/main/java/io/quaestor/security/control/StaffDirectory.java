@@ -1,5 +1,6 @@
 package io.quaestor.security.control;
 
+import io.quaestor.platform.problem.AccessDeniedException;
 import io.quaestor.platform.problem.InvalidInputException;
 import io.quaestor.platform.problem.NotFoundException;
 import io.quaestor.platform.problem.StateConflictException;
@@ -111,6 +112,9 @@ public class StaffDirectory {
 
     @Transactional
     public StaffUser replaceRoles(UUID id, Set<Role> roles, Caller by) {
+        if (id.equals(by.userId())) {
+            throw new AccessDeniedException("own-roles", "Nobody changes their own roles; another administrator must.");
+        }
         StaffUser user = lockedUser(id);
         requireRolesFit(user.kind(), roles);
         if (user.roles().contains(Role.ADMIN) && !roles.contains(Role.ADMIN)) {
@@ -186,7 +190,24 @@ public class StaffDirectory {
     }
 
     /** A service identity holds GATEWAY and nothing else; a person never holds GATEWAY. */
+    /**
+     * Roles that together would let one person defeat four eyes: an operator who could approve
+     * (privacy officer) or grant (administrator) their own access to customer data, and an
+     * auditor who could change what they audit.
+     */
+    static void requireSeparationOfDuties(Set<Role> roles) {
+        if (roles.contains(Role.OPERATOR) && (roles.contains(Role.PRIVACY_OFFICER) || roles.contains(Role.ADMIN))) {
+            throw new InvalidInputException("roles", "OPERATOR cannot be combined with PRIVACY_OFFICER or ADMIN: "
+                    + "an operator could then approve or grant their own access to customer data.");
+        }
+        if (roles.contains(Role.AUDITOR) && roles.size() > 1) {
+            throw new InvalidInputException("roles", "AUDITOR cannot be combined with a role that changes anything: "
+                    + "an auditor must not audit their own actions.");
+        }
+    }
+
     private static void requireRolesFit(StaffKind kind, Set<Role> roles) {
+        requireSeparationOfDuties(roles);
         if (kind == StaffKind.SERVICE && !roles.equals(Set.of(Role.GATEWAY))) {
             throw new InvalidInputException("roles", "A service identity holds the GATEWAY role and nothing else.");
         }
