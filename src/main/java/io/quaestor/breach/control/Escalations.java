@@ -5,6 +5,7 @@ import io.quaestor.platform.outbox.HttpDelivery;
 import io.quaestor.platform.outbox.Outbox;
 import io.quaestor.platform.outbox.OutboxRows;
 import io.quaestor.platform.persistence.Datasources;
+import io.quaestor.platform.persistence.LocalTransaction;
 import io.quaestor.platform.persistence.Timestamps;
 import io.quaestor.webhooks.control.GatewayWebhooks;
 import jakarta.annotation.Resource;
@@ -127,47 +128,52 @@ public class Escalations implements Outbox {
     }
 
     /** Delivers the oldest due message; email waits while no SMTP server is configured. */
+    /** One due message, claimed, sent and settled in a local transaction that holds its row lock throughout (see OutboxRows.deliverNext). */
     @Override
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public boolean deliverNext() {
         Instant now = clock.instant();
         try (Connection c = quaestor.getConnection()) {
-            UUID id;
-            String channel;
-            String subject;
-            String payload;
-            int attempts;
-            String address;
-            UUID contact;
-            byte[] sealed;
-            try (PreparedStatement s = c.prepareStatement("""
-                    SELECT d.id, d.channel, d.subject, d.payload, d.attempts, coalesce(k.address, u.email), k.id, k.secret_sealed
-                    FROM escalation_delivery d LEFT JOIN escalation_contact k ON k.id = d.contact_id LEFT JOIN staff_user u ON u.id = d.staff_id
-                    WHERE d.delivered_at IS NULL AND d.next_attempt_at <= ? AND (d.channel = 'WEBHOOK' OR ?)
-                    ORDER BY d.next_attempt_at LIMIT 1 FOR UPDATE OF d SKIP LOCKED""")) {
-                s.setObject(1, Timestamps.utc(now));
-                s.setBoolean(2, mailer.configured());
-                try (ResultSet rs = s.executeQuery()) {
-                    if (!rs.next()) {
-                        return false;
-                    }
-                    id = rs.getObject(1, UUID.class);
-                    channel = rs.getString(2);
-                    subject = rs.getString(3);
-                    payload = rs.getString(4);
-                    attempts = rs.getInt(5);
-                    address = rs.getString(6);
-                    contact = rs.getObject(7, UUID.class);
-                    sealed = rs.getBytes(8);
-                }
-            }
-            String error = address == null ? "no address" : channel.equals("WEBHOOK")
-                    ? post(id, address, payload, contacts.secret(contact, sealed), now) : mail(address, subject, payload, now);
-            settle(c, id, attempts, error, now);
-            return true;
-        } catch (SQLException e) {
-            throw new IllegalStateException("the escalation queue could not be read", e);
+            return LocalTransaction.in(c, tx -> deliverOne(tx, now));
+        } catch (Exception e) {
+            throw new IllegalStateException("the escalation queue could not be worked", e);
         }
+    }
+
+    private boolean deliverOne(Connection c, Instant now) throws SQLException {
+        UUID id;
+        String channel;
+        String subject;
+        String payload;
+        int attempts;
+        String address;
+        UUID contact;
+        byte[] sealed;
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT d.id, d.channel, d.subject, d.payload, d.attempts, coalesce(k.address, u.email), k.id, k.secret_sealed
+                FROM escalation_delivery d LEFT JOIN escalation_contact k ON k.id = d.contact_id LEFT JOIN staff_user u ON u.id = d.staff_id
+                WHERE d.delivered_at IS NULL AND d.next_attempt_at <= ? AND (d.channel = 'WEBHOOK' OR ?)
+                ORDER BY d.next_attempt_at LIMIT 1 FOR UPDATE OF d SKIP LOCKED""")) {
+            s.setObject(1, Timestamps.utc(now));
+            s.setBoolean(2, mailer.configured());
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return false;
+                }
+                id = rs.getObject(1, UUID.class);
+                channel = rs.getString(2);
+                subject = rs.getString(3);
+                payload = rs.getString(4);
+                attempts = rs.getInt(5);
+                address = rs.getString(6);
+                contact = rs.getObject(7, UUID.class);
+                sealed = rs.getBytes(8);
+            }
+        }
+        String error = address == null ? "no address" : channel.equals("WEBHOOK")
+                ? post(id, address, payload, contacts.secret(contact, sealed), now) : mail(address, subject, payload, now);
+        settle(c, id, attempts, error, now);
+        return true;
     }
 
     /** Every message an incident's clocks sent, with each attempt. */

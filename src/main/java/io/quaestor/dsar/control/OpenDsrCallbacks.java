@@ -28,7 +28,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -104,20 +103,9 @@ public class OpenDsrCallbacks implements Outbox {
 
     /** @return whether a callback was due */
     @Override
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public boolean deliverNext() {
-        Instant now = clock.instant();
-        try (Connection c = quaestor.getConnection()) {
-            Optional<OutboxRows.Claimed> claimed = OutboxRows.claimNext(c, "opendsr_callback", true, now);
-            if (claimed.isEmpty()) {
-                return false;
-            }
-            OutboxRows.Claimed row = claimed.get();
-            OutboxRows.settle(c, "opendsr_callback", row.id(), row.attempts(), post(row.url(), row.payload()), now);
-            return true;
-        } catch (SQLException e) {
-            throw new IllegalStateException("the callback queue could not be read", e);
-        }
+        return OutboxRows.deliverNext(quaestor, "opendsr_callback", true, clock.instant(), row -> post(row.url(), row.payload()));
     }
 
     private String post(String url, String body) {

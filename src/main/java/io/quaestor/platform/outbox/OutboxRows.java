@@ -36,6 +36,33 @@ public final class OutboxRows {
         }
     }
 
+    /**
+     * Claims the next due row, delivers it and settles it in one local transaction of its own
+     * connection, so the row lock is held for the whole delivery and no other instance can claim
+     * the row meanwhile. Deliberately not a JTA transaction: on an executor thread Payara did not
+     * keep the connection in one, and the lock went with the claiming statement (two instances
+     * delivered one webhook 11 ms apart). Callers run outside any transaction.
+     *
+     * @param deliver returns null when delivered, else what went wrong
+     * @return whether a row was due
+     */
+    public static boolean deliverNext(javax.sql.DataSource quaestor, String table, boolean perRowUrl, Instant now,
+                                      java.util.function.Function<Claimed, String> deliver) {
+        try (Connection c = quaestor.getConnection()) {
+            return io.quaestor.platform.persistence.LocalTransaction.in(c, tx -> {
+                Optional<Claimed> claimed = claimNext(tx, table, perRowUrl, now);
+                if (claimed.isEmpty()) {
+                    return false;
+                }
+                Claimed row = claimed.get();
+                settle(tx, table, row.id(), row.attempts(), deliver.apply(row), now);
+                return true;
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException("the " + table + " queue could not be worked", e);
+        }
+    }
+
     /** @param error null when the delivery succeeded */
     public static void settle(Connection c, String table, UUID id, int attempts, String error, Instant now) throws SQLException {
         settle(c, table, id, attempts, error, now, java.time.Duration.ofMinutes(1));

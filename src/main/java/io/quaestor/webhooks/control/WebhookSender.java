@@ -11,10 +11,7 @@ import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -56,20 +53,10 @@ public class WebhookSender implements Outbox {
     }
 
     @Override
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public boolean deliverNext() {
         Instant now = clock.instant();
-        try (Connection c = quaestor.getConnection()) {
-            Optional<OutboxRows.Claimed> claimed = OutboxRows.claimNext(c, "gateway_webhook", false, now);
-            if (claimed.isEmpty()) {
-                return false;
-            }
-            OutboxRows.Claimed row = claimed.get();
-            OutboxRows.settle(c, "gateway_webhook", row.id(), row.attempts(), post(row.id(), row.payload(), now), now);
-            return true;
-        } catch (SQLException e) {
-            throw new IllegalStateException("the webhook queue could not be read", e);
-        }
+        return OutboxRows.deliverNext(quaestor, "gateway_webhook", false, now, row -> post(row.id(), row.payload(), now));
     }
 
     /** @return null when delivered, else what went wrong (a status or an exception's class, never a body) */
