@@ -32,6 +32,9 @@ public class AppendSignatures {
     @Resource(lookup = Datasources.QUAESTOR)
     DataSource quaestor;
 
+    @jakarta.inject.Inject
+    java.time.Clock clock;
+
     /**
      * A trail written before append signatures existed has no chain: compute it over every event
      * there is, sign it once as one range, and record that as an audit event, so the verification
@@ -40,6 +43,7 @@ public class AppendSignatures {
      */
     public void startChain(CheckpointSigner signer) {
         try (Connection c = quaestor.getConnection()) {
+            Instant now = clock.instant();
             LocalTransaction.in(c, tx -> {
                 long next;
                 try (PreparedStatement s = tx.prepareStatement("SELECT next_seq, chain FROM audit_head FOR UPDATE");
@@ -73,9 +77,9 @@ public class AppendSignatures {
                     s.setBytes(6, signer.sign(statement.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
                     s.executeUpdate();
                 }
-                AuditAppender.append(tx, List.of(new AuditEvent(UUID.randomUUID(), Instant.now(), "quaestor", null, null, false,
+                AuditAppender.append(tx, List.of(new AuditEvent(UUID.randomUUID(), now, "quaestor", null, null, false,
                         "audit.append-chain-started", "audit-trail", null, null, null, null, null, null, "success", null, null,
-                        Map.of("signedAtStart", "0-" + (next - 1)))), Instant.now(), signer);
+                        Map.of("signedAtStart", "0-" + (next - 1)))), now, signer);
                 LOG.warn("audit.append-chain-started", Map.of("events", next,
                         "effect", "events written before append signatures existed were signed together at this start"));
                 return null;

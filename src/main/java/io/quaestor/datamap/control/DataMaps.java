@@ -115,9 +115,21 @@ public class DataMaps {
      */
     public Optional<DataSource> datasource(String name) {
         if ("default".equals(name)) {
-            return Optional.of(RestoringDataSource.of(gateway));
+            return Optional.of(restoringGateway());
         }
         return storeDataSources.computeIfAbsent(name, this::configuredStore);
+    }
+
+    private volatile DataSource restoringGateway;
+
+    /** One wrapper for the life of the bean: every borrow from the gateway pool goes back as it came. */
+    private DataSource restoringGateway() {
+        DataSource wrapped = restoringGateway;
+        if (wrapped == null) {
+            wrapped = RestoringDataSource.of(gateway);
+            restoringGateway = wrapped;
+        }
+        return wrapped;
     }
 
     private Optional<DataSource> configuredStore(String name) {

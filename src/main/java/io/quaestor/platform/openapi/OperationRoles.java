@@ -35,6 +35,7 @@ public final class OperationRoles {
     }
 
     private static final String ROOT = "io/quaestor/";
+    private static final io.quaestor.platform.logging.StructuredLog LOG = io.quaestor.platform.logging.StructuredLog.of(OperationRoles.class);
 
     private OperationRoles() {
     }
@@ -123,6 +124,9 @@ public final class OperationRoles {
             java.nio.file.Path dir = java.nio.file.Path.of(root.toURI());
             return walk(dir, dir.resolve("../..").normalize());
         } catch (URISyntaxException | UnsupportedOperationException | IllegalArgumentException e) {
+            // A class-path root that is neither a directory nor a jar holds none of our resources; say so, since
+            // the API document would then lack the roles of whatever lives there (RoleMatrixIT would fail too).
+            LOG.warn("openapi.roles.root-skipped", Map.of("protocol", root.getProtocol(), "reason", e.getClass().getSimpleName()));
             return List.of();
         }
     }

@@ -53,5 +53,4 @@ public class SecurityRequirementsFilter implements OASFilter {
                 + ". Authenticate with a browser session (unsafe methods also send X-CSRF-Token) or a bearer token." + existing);
         operation.addExtension("x-roles", List.copyOf(roles));
     }
-
 }
