@@ -118,9 +118,40 @@ class SubjectErasureTest {
         }
         SubjectErasure.Scan scan = erasure.scan(List.of(account), identifiers, List.of());
         assertFalse(scan.clean());
-        assertEquals(List.of(new SubjectErasure.Finding("invoices", "billing_address", 1, true)), scan.identifiersInClear());
+        assertEquals(List.of(new SubjectErasure.Finding("invoices", "billing_address", 1, true, true)), scan.identifiersInClear());
         try (Connection c = gateway.getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE invoices SET billing_address = NULL WHERE billing_address LIKE 'c/o %'");
+        }
+    }
+
+    @Test
+    void theScanReadsTablesTheMapDoesNotKnow() throws Exception {
+        UUID account = accountsWithInvoices().get(2);
+        Map<String, List<String>> identifiers = erasure.identifiers(List.of(account));
+        erasure.apply(List.of(account), SubjectErasureTest::pseudonym, done -> { });
+        try (Connection c = gateway.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE \"Support Notes\" (id serial PRIMARY KEY, body jsonb, tags text[], author uuid)");
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO \"Support Notes\" (body, tags, author) VALUES (?::jsonb, ?, ?)")) {
+                insert.setString(1, "{\"note\": \"call back\", \"contact\": {\"mail\": \"" + identifiers.get("email").get(0).toUpperCase() + "\"}}");
+                insert.setArray(2, c.createArrayOf("text", new Object[]{"vip", identifiers.get("api-key-prefix").get(0)}));
+                insert.setObject(3, account);
+                insert.executeUpdate();
+            }
+        }
+        try {
+            SubjectErasure.Scan scan = erasure.scan(List.of(account), identifiers, List.of());
+            assertFalse(scan.clean());
+            assertEquals(List.of(new SubjectErasure.Finding("Support Notes", "body", 1, false, false),
+                    new SubjectErasure.Finding("Support Notes", "tags", 1, false, false),
+                    new SubjectErasure.Finding("Support Notes", "author", 1, false, false)), scan.identifiersInClear());
+            SubjectErasure.Coverage notes = scan.coverage().stream().filter(t -> t.table().equals("Support Notes")).findFirst().orElseThrow();
+            assertEquals(new SubjectErasure.Coverage("Support Notes", false, 3, 1), notes);
+            assertTrue(scan.coverage().stream().anyMatch(t -> t.table().equals("accounts") && t.mapped()));
+            assertTrue(scan.coverage().stream().noneMatch(t -> t.table().startsWith("request_metadata_p")), "partitions are read through their parent");
+        } finally {
+            try (Connection c = gateway.getConnection(); Statement s = c.createStatement()) {
+                s.execute("DROP TABLE \"Support Notes\"");
+            }
         }
     }
 
@@ -154,8 +185,8 @@ class SubjectErasureTest {
         try (Connection c = gateway.getConnection()) {
             for (String table : allTables(c)) {
                 Optional<DataMap.MappedTable> mapped = map.table("gateway-global", table)
-                        .filter(t -> t.link() != null && "delete-row".equals(t.erasure().strategy()));
-                StringBuilder sql = new StringBuilder("SELECT md5(string_agg(md5(t0::text), '' ORDER BY md5(t0::text))) FROM \"" + table + "\" t0 WHERE true");
+                        .filter(t -> t.linked() && "delete-row".equals(t.erasure().strategy()));
+                StringBuilder sql = new StringBuilder((mapped.isPresent() && !keys.isEmpty() ? SubjectQueries.WITH_KEYS : "") + "SELECT md5(string_agg(md5(t0::text), '' ORDER BY md5(t0::text))) FROM \"" + table + "\" t0 WHERE true");
                 List<Array> parameters = new ArrayList<>();
                 if (mapped.isPresent() && !keys.isEmpty()) {
                     sql.append(" AND (").append(belongs(mapped.get())).append(") IS NOT TRUE");
@@ -187,7 +218,7 @@ class SubjectErasureTest {
                 if (!"retain".equals(table.erasure().strategy()) || table.columns().stream().allMatch(col -> col.erasure() == null)) {
                     continue;
                 }
-                try (PreparedStatement s = c.prepareStatement("SELECT t0.id FROM \"" + table.name() + "\" t0 WHERE " + belongs(table))) {
+                try (PreparedStatement s = c.prepareStatement(SubjectQueries.WITH_KEYS + "SELECT t0.id FROM \"" + table.name() + "\" t0 WHERE " + belongs(table))) {
                     s.setArray(1, c.createArrayOf("uuid", keys.toArray()));
                     List<Object> found = new ArrayList<>();
                     try (ResultSet rs = s.executeQuery()) {

@@ -67,9 +67,9 @@ class SubjectRowsTest {
     @Test
     void everyIdentifierKindFindsTheSameSubject() throws Exception {
         assertEquals(List.of(account), rows.resolve(SubjectIdentifier.of("email", email.toUpperCase())));
-        assertEquals(List.of(account), rows.resolve(SubjectIdentifier.of("account-id", account.toString())));
+        assertEquals(List.of(account), rows.resolve(SubjectIdentifier.of("account-id", account.toString(), map.subject())));
         assertEquals(List.of(account), rows.resolve(SubjectIdentifier.of("api-key-prefix", keyPrefix)));
-        assertTrue(rows.resolve(SubjectIdentifier.of("organization", organization.toString())).contains(account));
+        assertTrue(rows.resolve(SubjectIdentifier.of("organization", organization.toString(), map.subject())).contains(account));
     }
 
     @Test
@@ -107,7 +107,7 @@ class SubjectRowsTest {
     @Test
     void aMalformedIdentifierIsRefusedBeforeAnyQuery() {
         assertEquals("value", assertThrows(InvalidInputException.class, () -> SubjectIdentifier.of("email", "not-an-email")).field());
-        assertEquals("value", assertThrows(InvalidInputException.class, () -> SubjectIdentifier.of("account-id", "42")).field());
+        assertEquals("value", assertThrows(InvalidInputException.class, () -> SubjectIdentifier.of("account-id", "42", map.subject())).field());
         assertEquals("value", assertThrows(InvalidInputException.class,
                 () -> SubjectIdentifier.of("api-key-prefix", "x'; DROP TABLE accounts; --")).field());
         assertEquals("kind", assertThrows(InvalidInputException.class, () -> SubjectIdentifier.of("passport", "X1")).field());

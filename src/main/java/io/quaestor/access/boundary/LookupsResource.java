@@ -67,6 +67,9 @@ public class LookupsResource {
     @Inject
     CallerContext callers;
 
+    @Inject
+    io.quaestor.datamap.control.SubjectFinder finder;
+
     @POST
     @RolesAllowed(Role.Names.OPERATOR)
     @Consumes(MediaType.APPLICATION_JSON)
@@ -75,7 +78,7 @@ public class LookupsResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AccessGate.Result.class)))
     public Response lookup(@Valid LookupRequest body) {
         int limit = Math.min(body.limitPerTable == null ? policy.maxRowsPerTable() : body.limitPerTable, policy.maxRowsPerTable());
-        AccessGate.Timed timed = gate.lookup(new AccessGate.Lookup(body.grantId, SubjectIdentifier.of(body.kind, body.value),
+        AccessGate.Timed timed = gate.lookup(new AccessGate.Lookup(body.grantId, finder.identifier(body.kind, body.value),
                 body.categories == null ? Set.of() : body.categories, limit), callers.require());
         return Response.ok(timed.result())
                 .header("Server-Timing", String.format(Locale.ROOT, "gate;dur=%.3f, read;dur=%.3f, release;dur=%.3f",

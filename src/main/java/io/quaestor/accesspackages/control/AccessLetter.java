@@ -144,10 +144,18 @@ public final class AccessLetter {
     }
 
     private void content(PdfDocument doc) {
-        doc.heading("Prompts and completions")
-                .paragraph("We do not keep the content of your prompts or of the models' completions: they pass through to "
-                        + "the model provider you chose and are not stored by us. We keep only the request metadata listed in "
-                        + "this package (time, model, token counts, cost, status).");
+        if (map.holdsContent()) {
+            doc.heading("Prompts and completions")
+                    .paragraph("We keep the text of some prompts and of the models' completions. What we hold about you is in "
+                            + "this package, in the files for: " + String.join(", ", map.tables().stream()
+                            .filter(t -> "content".equals(t.category())).map(DataMap.MappedTable::purpose).distinct().toList())
+                            + ". It is kept no longer than our retention schedule says and is erased with the rest of your data.");
+        } else {
+            doc.heading("Prompts and completions")
+                    .paragraph("We do not keep the content of your prompts or of the models' completions: they pass through to "
+                            + "the model provider you chose and are not stored by us. We keep only the request metadata listed in "
+                            + "this package (time, model, token counts, cost, status).");
+        }
         map.recipients().stream().filter(r -> r.contentNote() != null)
                 .forEach(r -> doc.bullet(r.name() + ": " + r.contentNote()));
     }
@@ -177,7 +185,7 @@ public final class AccessLetter {
     }
 
     private List<DataMap.MappedTable> linkedTables() {
-        return map.tables().stream().filter(t -> t.link() != null).toList();
+        return map.tables().stream().filter(DataMap.MappedTable::linked).toList();
     }
 
     private String labels(String category) {

@@ -197,7 +197,7 @@ public class BreachScope {
             if (!table.store().equals(map.subject().store()) || (!d.categories().isEmpty() && !d.categories().contains(table.category()))) {
                 continue;
             }
-            if (table.link() == null) {
+            if (!table.linked()) {
                 notes.add(table.name() + " (" + table.category() + ") holds no link to a subject: its rows cannot be attributed and are not counted.");
                 continue;
             }

@@ -1,6 +1,7 @@
 package io.quaestor.datamap.control;
 
 import io.quaestor.datamap.entity.DataMap;
+import io.quaestor.datamap.entity.JsonPath;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -23,8 +24,12 @@ import java.util.regex.Pattern;
 public final class DataMapReader {
 
     static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_-]{0,62}");
-    static final Set<String> CATEGORIES = Set.of("account", "billing", "technical-metadata", "security", "console", "system-log");
-    static final Set<String> STRATEGIES = Set.of("delete-row", "set-null", "pseudonymize", "retain");
+    /** A table or column name as the database has it: any case, spaces or punctuation, no control characters. */
+    static final Pattern DATABASE_NAME = Pattern.compile("[^\\p{Cntrl}]{1,63}");
+    static final Set<String> CATEGORIES = Set.of("account", "billing", "technical-metadata", "security", "console", "system-log",
+            "content");
+    static final Set<String> STRATEGIES = Set.of("delete-row", "set-null", "pseudonymize", "retain", "remove-element", "edit-json");
+    static final Set<String> IDENTIFIER_KINDS = Set.of("email", "account-id", "api-key-prefix", "api-key", "organization");
 
     /** A map as read, with the line of every element, for the validator's messages. */
     public record Result(DataMap map, String file, Map<String, Integer> lines) {
@@ -77,26 +82,44 @@ public final class DataMapReader {
             return null;
         }
         Fields f = object(e.json, e.path, Set.of("store", "table", "key", "tenant", "restrictionFlag", "identifiers"));
-        return f == null ? null : new DataMap.Subject(f.identifier("store"), f.identifier("table"), f.identifier("key"),
-                f.identifier("tenant"), f.optionalIdentifier("restrictionFlag"), f.list("identifiers", true, this::identifier));
+        return f == null ? null : new DataMap.Subject(f.identifier("store"), f.name("table"), f.name("key"),
+                f.name("tenant"), f.optionalName("restrictionFlag"), f.list("identifiers", true, this::identifier));
     }
 
     private DataMap.Identifier identifier(Element e) {
-        Fields f = object(e.json, e.path, Set.of("kind", "table", "column", "match"));
-        return f == null ? null : new DataMap.Identifier(
-                f.oneOf("kind", Set.of("email", "account-id", "api-key-prefix", "organization"), true),
-                f.identifier("table"), f.identifier("column"), f.oneOf("match", Set.of("exact", "case-insensitive"), true));
+        Fields f = object(e.json, e.path, Set.of("kind", "table", "column", "match", "hash"));
+        if (f == null) {
+            return null;
+        }
+        DataMap.Identifier identifier = new DataMap.Identifier(f.oneOf("kind", IDENTIFIER_KINDS, true), f.name("table"),
+                f.name("column"), f.oneOf("match", Set.of("exact", "case-insensitive"), true), f.oneOf("hash", Set.of("sha256"), false));
+        if ("api-key".equals(identifier.kind()) && identifier.hash() == null) {
+            problem(e.json.line(), e.path + ".hash", "an 'api-key' identifier is matched by its hash: name the algorithm (sha256)");
+        }
+        return identifier;
     }
 
     private DataMap.MappedTable table(Element e) {
-        Fields f = object(e.json, e.path, Set.of("store", "name", "category", "purpose", "legalBasis", "source", "link",
+        Fields f = object(e.json, e.path, Set.of("store", "name", "category", "purpose", "legalBasis", "source", "link", "links",
                 "retention", "erasure", "blocksErasure", "columns"));
         if (f == null) {
             return null;
         }
-        return new DataMap.MappedTable(f.identifier("store"), f.identifier("name"), f.oneOf("category", CATEGORIES, true),
+        List<DataMap.Link> links = new ArrayList<>();
+        Element single = f.member("link", false);
+        if (single != null) {
+            links.add(link(single));
+        }
+        if (f.obj.members().containsKey("links")) {
+            if (single != null) {
+                problem(e.json.line(), e.path + ".links", "give either 'link' or 'links', not both");
+            }
+            links.addAll(f.list("links", true, this::link));
+        }
+        links.removeIf(java.util.Objects::isNull);
+        return new DataMap.MappedTable(f.identifier("store"), f.name("name"), f.oneOf("category", CATEGORIES, true),
                 f.text("purpose", true), f.oneOf("legalBasis", Set.of("contract", "legal obligation", "legitimate interest", "consent"), true),
-                f.text("source", true), link(f.member("link", false)), retention(f.member("retention", false)),
+                f.text("source", true), links, retention(f.member("retention", false)),
                 erasure(f.member("erasure", false)), condition(f.member("blocksErasure", false)), f.list("columns", true, this::column),
                 e.json.line());
     }
@@ -106,22 +129,50 @@ public final class DataMapReader {
             return null;
         }
         Fields f = object(e.json, e.path, Set.of("column", "equals"));
-        return f == null ? null : new DataMap.Condition(f.identifier("column"), f.text("equals", true));
+        return f == null ? null : new DataMap.Condition(f.name("column"), f.text("equals", true));
     }
 
     private DataMap.Link link(Element e) {
         if (e == null) {
             return null;
         }
-        Fields f = object(e.json, e.path, Set.of("column", "references"));
+        Fields f = object(e.json, e.path, Set.of("column", "references", "path", "array"));
         if (f == null) {
             return null;
         }
-        String references = f.text("references", true);
-        if (references != null && !references.equals("subject") && !references.matches("[a-z_][a-z0-9_]*\\.[a-z_][a-z0-9_]*")) {
-            problem(e.json.line(), e.path + ".references", "must be 'subject' or table.column");
+        String column = f.name("column");
+        JsonPath path = null;
+        String pathText = f.text("path", false);
+        if (pathText != null) {
+            path = JsonPath.parse(pathText).orElse(null);
+            if (path == null) {
+                problem(e.json.line(), e.path + ".path", "unknown JSON path syntax '" + pathText
+                        + "': keys separated by '.', each optionally followed by [*] (e.g. members_with_roles[*].user_id)");
+            }
         }
-        return new DataMap.Link(f.identifier("column"), references);
+        boolean array = Boolean.TRUE.equals(f.bool("array"));
+        if (array && pathText != null) {
+            problem(e.json.line(), e.path + ".array", "a JSON link reaches array elements with [*] in its path, not with 'array'");
+        }
+        Element references = f.member("references", true);
+        if (references == null) {
+            return null;
+        }
+        if (references.json instanceof LocatedJson.Val v && v.value() instanceof JsonString text) {
+            String ref = text.getString();
+            if (ref.equals("subject")) {
+                return new DataMap.Link(column, null, null, path, array);
+            }
+            int dot = ref.indexOf('.');
+            if (dot > 0 && dot == ref.lastIndexOf('.') && dot < ref.length() - 1) {
+                return new DataMap.Link(column, ref.substring(0, dot), ref.substring(dot + 1), path, array);
+            }
+            problem(references.json.line(), references.path, "must be 'subject', table.column, or {\"table\": …, \"column\": …}"
+                    + " when a name holds a dot");
+            return null;
+        }
+        Fields target = object(references.json, references.path, Set.of("table", "column"));
+        return target == null ? null : new DataMap.Link(column, target.name("table"), target.name("column"), path, array);
     }
 
     private DataMap.Retention retention(Element e) {
@@ -136,10 +187,10 @@ public final class DataMapReader {
         DataMap.TenantOverride tenant = null;
         if (override != null) {
             Fields o = object(override.json, override.path, Set.of("table", "column", "via"));
-            tenant = o == null ? null : new DataMap.TenantOverride(o.identifier("table"), o.identifier("column"), o.identifier("via"));
+            tenant = o == null ? null : new DataMap.TenantOverride(o.name("table"), o.name("column"), o.name("via"));
         }
         Integer period = f.integer("periodDays", true, 1, 36_500);
-        return new DataMap.Retention(f.identifier("clockColumn"), period == null ? 0 : period,
+        return new DataMap.Retention(f.name("clockColumn"), period == null ? 0 : period,
                 f.oneOf("trigger", Set.of("account-closed"), false), tenant, f.integer("legalFloorYears", false, 1, 100),
                 f.text("ground", false));
     }
@@ -148,14 +199,35 @@ public final class DataMapReader {
         if (e == null) {
             return null;
         }
-        Fields f = object(e.json, e.path, Set.of("strategy", "ground", "retainYears"));
-        return f == null ? null : new DataMap.Erasure(f.oneOf("strategy", STRATEGIES, true), f.text("ground", false),
-                f.integer("retainYears", false, 1, 100));
+        Fields f = object(e.json, e.path, Set.of("strategy", "ground", "retainYears", "edits"));
+        if (f == null) {
+            return null;
+        }
+        String strategy = f.oneOf("strategy", STRATEGIES, true);
+        List<DataMap.JsonEdit> edits = f.list("edits", "edit-json".equals(strategy), this::edit);
+        if (!"edit-json".equals(strategy) && f.obj.members().containsKey("edits")) {
+            problem(e.json.line(), e.path + ".edits", "edits belong to the strategy 'edit-json'");
+        }
+        return new DataMap.Erasure(strategy, f.text("ground", false), f.integer("retainYears", false, 1, 100), edits);
+    }
+
+    private DataMap.JsonEdit edit(Element e) {
+        Fields f = object(e.json, e.path, Set.of("path", "strategy"));
+        if (f == null) {
+            return null;
+        }
+        String text = f.text("path", true);
+        String strategy = f.oneOf("strategy", Set.of("remove", "pseudonymize"), true);
+        JsonPath path = text == null ? null : JsonPath.parse(text).filter(JsonPath::scalar).orElse(null);
+        if (text != null && path == null) {
+            problem(e.json.line(), e.path + ".path", "unknown JSON path syntax '" + text + "': an edit names one key, as a.b (no [*])");
+        }
+        return path == null || strategy == null ? null : new DataMap.JsonEdit(path, strategy);
     }
 
     private DataMap.MappedColumn column(Element e) {
         Fields f = object(e.json, e.path, Set.of("name", "label", "export", "erasure"));
-        return f == null ? null : new DataMap.MappedColumn(f.identifier("name"), f.text("label", true),
+        return f == null ? null : new DataMap.MappedColumn(f.name("name"), f.text("label", true),
                 Boolean.TRUE.equals(f.bool("export")), erasure(f.member("erasure", false)));
     }
 
@@ -230,8 +302,19 @@ public final class DataMapReader {
             return null;
         }
 
-        String optionalIdentifier(String name) {
-            return obj.members().containsKey(name) ? identifier(name) : null;
+        String optionalName(String name) {
+            return obj.members().containsKey(name) ? name(name) : null;
+        }
+
+        /** A table or column name, kept exactly as written (it is always quoted in SQL). */
+        String name(String name) {
+            String value = text(name, true);
+            if (value != null && !DATABASE_NAME.matcher(value).matches()) {
+                problem(obj.members().get(name).line(), path + "." + name, "must be a table or column name of 1 to 63 characters"
+                        + " without control characters");
+                return null;
+            }
+            return value;
         }
 
         String identifier(String name) {

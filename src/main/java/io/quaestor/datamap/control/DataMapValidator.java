@@ -20,10 +20,12 @@ import java.util.function.Function;
 /**
  * Checks a map that has the right shape against itself and against the live databases: every
  * store configured, every table and column present, links that resolve to the subject without
- * cycles (foreign keys need not be declared in the database), link columns of the same type as
- * what they reference, clock columns that are times, and erasure strategies that can apply to
- * their column's type. Only a map that passes becomes active; its identifiers are then known to
- * be real, so queries may quote them.
+ * cycles (foreign keys need not be declared in the database), links whose two sides can be
+ * compared (a JSON path on a json column, an array link on an array column, scalar links of one
+ * type family), clock columns that are times, and erasure strategies that can apply to their
+ * column's type (views answer with their base columns' nullability). Only a map that passes
+ * becomes active; its identifiers are then known to be real, so queries may quote them. What
+ * would work but slowly (a link or clock column no index serves) is a warning, not a refusal.
  */
 public final class DataMapValidator {
 
@@ -31,14 +33,33 @@ public final class DataMapValidator {
     private static final Set<String> TEXT_TYPES = Set.of("text", "character varying", "character");
     private static final Set<String> INTEGER_TYPES = Set.of("integer", "smallint", "bigint");
 
-    private record Column(String type, boolean nullable) {
+    private static final Set<String> JSON_TYPES = Set.of("json", "jsonb");
+
+    /** {@code type} as information_schema names it; {@code element} the element type's udt name for arrays. */
+    private record Column(String type, String udt, boolean nullable) {
+        boolean isArray() {
+            return "ARRAY".equals(type);
+        }
+
+        String element() {
+            return isArray() && udt.startsWith("_") ? udt.substring(1) : udt;
+        }
+    }
+
+    /** A validated map and what would work but deserves attention (a missing index). */
+    public record Validated(DataMap map, List<DataMapException.Problem> warnings) {
+        public Validated {
+            warnings = List.copyOf(warnings);
+        }
     }
 
     private final DataMapReader.Result read;
     private final DataMap map;
     private final Function<String, Optional<DataSource>> datasources;
     private final List<DataMapException.Problem> problems = new ArrayList<>();
+    private final List<DataMapException.Problem> warnings = new ArrayList<>();
     private final Map<String, Map<String, Map<String, Column>>> schema = new HashMap<>();
+    private final Map<String, StoreIndexes> indexes = new HashMap<>();
 
     private DataMapValidator(DataMapReader.Result read, Function<String, Optional<DataSource>> datasources) {
         this.read = read;
@@ -48,12 +69,17 @@ public final class DataMapValidator {
 
     /** @param datasources the datasource a store's {@code datasource} name refers to, if configured */
     public static DataMap validate(DataMapReader.Result read, Function<String, Optional<DataSource>> datasources) {
+        return check(read, datasources).map();
+    }
+
+    /** As {@link #validate}, with the warnings of a map that passes. */
+    public static Validated check(DataMapReader.Result read, Function<String, Optional<DataSource>> datasources) {
         DataMapValidator validator = new DataMapValidator(read, datasources);
         validator.check();
         if (!validator.problems.isEmpty()) {
             throw new DataMapException(validator.problems);
         }
-        return read.map();
+        return new Validated(validator.typed(), validator.warnings);
     }
 
     private void check() {
@@ -81,20 +107,41 @@ public final class DataMapValidator {
 
     private void loadSchema(DataMap.Store store, DataSource source, String element) {
         Map<String, Map<String, Column>> tables = new HashMap<>();
-        try (Connection c = source.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT table_name, column_name, data_type, is_nullable = 'YES' FROM information_schema.columns "
-                        + "WHERE table_schema = current_schema()")) {
-            try (ResultSet rs = s.executeQuery()) {
+        try (Connection c = source.getConnection()) {
+            try (PreparedStatement s = c.prepareStatement("SELECT table_name, column_name, data_type, udt_name, is_nullable = 'YES' "
+                    + "FROM information_schema.columns WHERE table_schema = current_schema()"); ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     tables.computeIfAbsent(rs.getString(1), t -> new HashMap<>())
-                            .put(rs.getString(2), new Column(rs.getString(3), rs.getBoolean(4)));
+                            .put(rs.getString(2), new Column(rs.getString(3), rs.getString(4), rs.getBoolean(5)));
                 }
             }
+            baseNullability(c, tables);
+            indexes.put(store.name(), StoreIndexes.load(c));
         } catch (SQLException e) {
             problem(element + ".datasource", "the store's database cannot be read (" + e.getSQLState() + ")");
             return;
         }
         schema.put(store.name(), tables);
+    }
+
+    /**
+     * information_schema calls every view column nullable; a view column over a NOT NULL base
+     * column (same name) is NOT NULL for what an erasure may write through it.
+     */
+    private static void baseNullability(Connection c, Map<String, Map<String, Column>> tables) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT u.view_name, u.column_name FROM information_schema.view_column_usage u
+                JOIN information_schema.columns b ON b.table_schema = u.table_schema AND b.table_name = u.table_name
+                 AND b.column_name = u.column_name
+                WHERE u.view_schema = current_schema() AND b.is_nullable = 'NO'"""); ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                Map<String, Column> view = tables.get(rs.getString(1));
+                Column column = view == null ? null : view.get(rs.getString(2));
+                if (column != null) {
+                    view.put(rs.getString(2), new Column(column.type(), column.udt(), false));
+                }
+            }
+        }
     }
 
     private void checkTable(DataMap.MappedTable table, String element, Set<String> seen) {
@@ -125,21 +172,37 @@ public final class DataMapValidator {
         if (table.blocksErasure() != null && !columns.containsKey(table.blocksErasure().column())) {
             problem(element + ".blocksErasure.column", "column '" + table.name() + "." + table.blocksErasure().column() + "' does not exist");
         }
-        checkLink(table, columns, element + ".link");
+        for (int i = 0; i < table.links().size(); i++) {
+            checkLink(table, table.links().get(i), columns, element + ".links[" + i + "]");
+        }
         checkRetention(table, columns, element + ".retention");
         checkRowErasure(table, element + ".erasure");
     }
 
-    /** A row that links straight to the subject's key, whose own row is deleted on erasure. */
-    private boolean pointsAtErasedSubject(DataMap.MappedTable table) {
+    /** This table's links that point straight at the subject's key, when the subject's own row is deleted on erasure. */
+    private List<DataMap.Link> linksToErasedSubject(DataMap.MappedTable table) {
         DataMap.Subject subject = map.subject();
-        if (subject == null || table.link() == null || table.link().isSubjectRoot()) {
-            return false;
+        if (subject == null) {
+            return List.of();
         }
         boolean subjectDeleted = map.table(subject.store(), subject.table())
                 .map(t -> t.erasure() != null && "delete-row".equals(t.erasure().strategy())).orElse(false);
-        return subjectDeleted && table.link().referencedTable().equals(subject.table())
-                && table.link().referencedColumn().equals(subject.key());
+        return !subjectDeleted ? List.of() : table.links().stream().filter(l -> !l.isSubjectRoot()
+                && l.referencedTable().equals(subject.table()) && l.referencedColumn().equals(subject.key())).toList();
+    }
+
+    /** Whether the column strategies release a link once the rows are retained (the key removed from where the link finds it). */
+    private static boolean releases(DataMap.MappedTable table, DataMap.Link link) {
+        DataMap.Erasure erasure = table.column(link.column()).map(DataMap.MappedColumn::erasure).orElse(null);
+        if (erasure == null) {
+            return false;
+        }
+        return switch (erasure.strategy()) {
+            case "set-null", "pseudonymize" -> link.path() == null;
+            case "remove-element" -> !link.scalar();
+            case "edit-json" -> link.path() != null && erasure.edits().stream().anyMatch(e -> e.path().text().equals(link.path().text()));
+            default -> false;
+        };
     }
 
     private void checkColumnErasure(DataMap.MappedTable table, DataMap.MappedColumn column, Column live, String at) {
@@ -158,23 +221,47 @@ public final class DataMapValidator {
                     problem(at + ".strategy", "'set-null' needs a nullable column; '" + column.name() + "' is NOT NULL");
                 }
             }
-            default -> problem(at + ".strategy", "a column can be pseudonymized or set to null, not '" + strategy + "'");
+            case "remove-element" -> {
+                List<DataMap.Link> links = table.links().stream().filter(l -> l.column().equals(column.name()) && !l.scalar()).toList();
+                if (links.isEmpty()) {
+                    problem(at + ".strategy", "'remove-element' removes the elements an array link or a JSON [*] link matched; '"
+                            + column.name() + "' carries no such link");
+                } else if (links.stream().anyMatch(l -> l.path() != null) && !"jsonb".equals(live.type())) {
+                    problem(at + ".strategy", "'remove-element' rewrites JSON as jsonb; '" + column.name() + "' is " + live.type());
+                } else if (links.stream().anyMatch(l -> l.path() != null && !removable(l.path()))) {
+                    problem(at + ".strategy", "'remove-element' removes an element of one array: the path may hold one [*], on its"
+                            + " last or next-to-last key (a[*] or a[*].id)");
+                }
+            }
+            case "edit-json" -> {
+                if (!"jsonb".equals(live.type())) {
+                    problem(at + ".strategy", "'edit-json' rewrites JSON as jsonb; '" + column.name() + "' is " + live.type());
+                }
+            }
+            default -> problem(at + ".strategy", "a column can be pseudonymized, set to null, have elements removed or JSON edited,"
+                    + " not '" + strategy + "'");
         }
     }
 
-    private void checkLink(DataMap.MappedTable table, Map<String, Column> columns, String at) {
-        DataMap.Link link = table.link();
-        if (link == null) {
-            return;
-        }
+    private void checkLink(DataMap.MappedTable table, DataMap.Link link, Map<String, Column> columns, String at) {
         Column own = columns.get(link.column());
         if (own == null) {
             problem(at + ".column", "column '" + table.name() + "." + link.column() + "' does not exist");
             return;
         }
+        if (link.path() != null && !JSON_TYPES.contains(own.type())) {
+            problem(at + ".path", "a JSON path needs a json or jsonb column; '" + link.column() + "' is " + own.type());
+            return;
+        }
+        if (link.array() && !own.isArray()) {
+            problem(at + ".array", "an array link needs an array column; '" + link.column() + "' is " + own.type());
+            return;
+        }
         if (link.isSubjectRoot()) {
             if (map.subject() != null && !table.name().equals(map.subject().table())) {
                 problem(at + ".references", "only the subject's table (" + map.subject().table() + ") links to 'subject'");
+            } else if (!link.scalar()) {
+                problem(at + ".references", "the subject's table links to 'subject' by its plain key column");
             }
             return;
         }
@@ -188,10 +275,43 @@ public final class DataMapValidator {
                 .map(t -> t.get(link.referencedColumn())).orElse(null);
         if (referenced == null) {
             problem(at + ".references", "dangling link: column '" + link.references() + "' does not exist");
-        } else if (!referenced.type().equals(own.type())) {
-            problem(at + ".column", "type mismatch: " + table.name() + "." + link.column() + " is " + own.type() + " but "
-                    + link.references() + " is " + referenced.type());
+            return;
         }
+        String ownFamily = link.path() != null ? "text" : family(link.array() ? own.element() : own.udt());
+        String referencedFamily = family(referenced.udt());
+        boolean comparable = link.path() != null ? !referenced.isArray() && !JSON_TYPES.contains(referenced.type())
+                : ownFamily.equals(referencedFamily);
+        if (!comparable) {
+            problem(at + ".column", "type mismatch: " + table.name() + "." + link.describe() + " holds " + ownFamily + " but "
+                    + link.references() + " is " + referenced.type() + "; the two cannot be compared");
+            return;
+        }
+        adviseIndex(table, link, at);
+    }
+
+    private static boolean removable(io.quaestor.datamap.entity.JsonPath path) {
+        List<io.quaestor.datamap.entity.JsonPath.Segment> segments = path.segments();
+        long each = segments.stream().filter(io.quaestor.datamap.entity.JsonPath.Segment::each).count();
+        int last = segments.size() - 1;
+        return each == 1 && (segments.get(last).each() || (last > 0 && segments.get(last - 1).each()));
+    }
+
+    /** The family a type compares within: text, integer, uuid, or the type itself. */
+    private static String family(String udt) {
+        return switch (udt) {
+            case "text", "varchar", "bpchar", "name", "citext" -> "text";
+            case "int2", "int4", "int8" -> "integer";
+            default -> udt;
+        };
+    }
+
+    private void adviseIndex(DataMap.MappedTable table, DataMap.Link link, String at) {
+        StoreIndexes known = indexes.get(table.store());
+        if (known == null || known.serves(table.name(), link)) {
+            return;
+        }
+        warnings.add(new DataMapException.Problem(read.file(), read.lineOf(at), at, "no index serves the link "
+                + table.name() + "." + link.describe() + "; every lookup reads the whole table. Advised: " + StoreIndexes.advice(table.name(), link)));
     }
 
     private void checkRetention(DataMap.MappedTable table, Map<String, Column> columns, String at) {
@@ -205,6 +325,11 @@ public final class DataMapValidator {
         } else if (!TIME_TYPES.contains(clock.type())) {
             problem(at + ".clockColumn", "type mismatch: a clock column must be a timestamp or date, '"
                     + retention.clockColumn() + "' is " + clock.type());
+        } else if (indexes.containsKey(table.store()) && !indexes.get(table.store()).leads(table.name(), retention.clockColumn())) {
+            warnings.add(new DataMapException.Problem(read.file(), read.lineOf(at + ".clockColumn"), at + ".clockColumn",
+                    "no index leads with the clock column " + table.name() + "." + retention.clockColumn()
+                            + "; every purge reads the whole table. Advised: " + StoreIndexes.advice(table.name(),
+                            DataMap.Link.toSubject(retention.clockColumn()))));
         }
         DataMap.TenantOverride override = retention.tenantOverride();
         if (override != null) {
@@ -227,7 +352,7 @@ public final class DataMapValidator {
     private void checkRowErasure(DataMap.MappedTable table, String at) {
         DataMap.Erasure erasure = table.erasure();
         if (erasure == null) {
-            if (table.link() != null) {
+            if (table.linked()) {
                 problem(at, "a table with a subject's rows needs an erasure strategy");
             }
             return;
@@ -238,14 +363,27 @@ public final class DataMapValidator {
         if ("retain".equals(erasure.strategy()) && (erasure.ground() == null || erasure.ground().isBlank())) {
             problem(at + ".ground", "retaining a subject's rows needs a named ground");
         }
-        if ("retain".equals(erasure.strategy()) && pointsAtErasedSubject(table)) {
-            boolean released = table.columns().stream().anyMatch(c -> c.name().equals(table.link().column())
-                    && c.erasure() != null && "set-null".equals(c.erasure().strategy()));
-            if (!released) {
-                problem(at, "retained rows would still point at the erased subject: map column '" + table.link().column()
-                        + "' with erasure strategy 'set-null' (and make it nullable)");
+        if ("retain".equals(erasure.strategy())) {
+            for (DataMap.Link link : linksToErasedSubject(table)) {
+                if (!releases(table, link)) {
+                    problem(at, "retained rows would still point at the erased subject through " + link.describe()
+                            + ": map column '" + link.column() + "' with an erasure strategy that removes the key ('set-null' on a"
+                            + " nullable column, 'remove-element' for an array or [*] link, 'edit-json' removing the path)");
+                }
             }
         }
+    }
+
+    /** The map with the subject's key and tenant type families, which decide how an account id or organization is read. */
+    private DataMap typed() {
+        DataMap.Subject subject = map.subject();
+        Map<String, Column> columns = schema.getOrDefault(subject.store(), Map.of()).getOrDefault(subject.table(), Map.of());
+        return map.withSubject(subject.typed(keyFamily(columns.get(subject.key())), keyFamily(columns.get(subject.tenant()))));
+    }
+
+    private static String keyFamily(Column column) {
+        String family = column == null ? "text" : family(column.udt());
+        return Set.of("uuid", "integer").contains(family) ? family : "text";
     }
 
     private void checkSubject() {
@@ -259,7 +397,7 @@ public final class DataMapValidator {
                     + subject.store() + "'");
             return;
         }
-        if (root.get().link() == null || !root.get().link().isSubjectRoot()) {
+        if (!root.get().isSubjectRoot()) {
             problem("(document).subject.table", "the subject's table must link to 'subject'");
         }
         Map<String, Map<String, Column>> tables = schema.getOrDefault(subject.store(), Map.of());
@@ -275,10 +413,13 @@ public final class DataMapValidator {
         for (int i = 0; i < subject.identifiers().size(); i++) {
             DataMap.Identifier identifier = subject.identifiers().get(i);
             String at = "(document).subject.identifiers[" + i + "]";
+            Column column = tables.getOrDefault(identifier.table(), Map.of()).get(identifier.column());
             if (map.table(subject.store(), identifier.table()).isEmpty()) {
                 problem(at + ".table", "table '" + identifier.table() + "' is not mapped");
-            } else if (!tables.getOrDefault(identifier.table(), Map.of()).containsKey(identifier.column())) {
+            } else if (column == null) {
                 problem(at + ".column", "column '" + identifier.table() + "." + identifier.column() + "' does not exist");
+            } else if (identifier.hash() != null && !"text".equals(family(column.udt()))) {
+                problem(at + ".column", "a hashed identifier is compared as hex text; '" + identifier.column() + "' is " + column.type());
             }
         }
     }
@@ -287,16 +428,27 @@ public final class DataMapValidator {
     private void checkLinksReachTheSubject() {
         for (int i = 0; i < map.tables().size(); i++) {
             DataMap.MappedTable table = map.tables().get(i);
-            Set<String> path = new LinkedHashSet<>();
-            DataMap.MappedTable current = table;
-            while (current != null && current.link() != null && !current.link().isSubjectRoot()) {
-                if (!path.add(current.name())) {
-                    problem("(document).tables[" + i + "].link", "cycle in links: " + String.join(" -> ", path) + " -> " + current.name());
-                    break;
-                }
-                current = map.table(current.store(), current.link().referencedTable()).orElse(null);
+            String cycle = cycleFrom(table, new LinkedHashSet<>());
+            if (cycle != null) {
+                problem("(document).tables[" + i + "].links", "cycle in links: " + cycle);
             }
         }
+    }
+
+    private String cycleFrom(DataMap.MappedTable table, Set<String> path) {
+        if (!path.add(table.name())) {
+            return String.join(" -> ", path) + " -> " + table.name();
+        }
+        for (DataMap.Link link : table.links()) {
+            if (!link.isSubjectRoot()) {
+                Optional<DataMap.MappedTable> next = map.table(table.store(), link.referencedTable());
+                String cycle = next.map(t -> cycleFrom(t, new LinkedHashSet<>(path))).orElse(null);
+                if (cycle != null) {
+                    return cycle;
+                }
+            }
+        }
+        return null;
     }
 
     private void problem(String element, String message) {

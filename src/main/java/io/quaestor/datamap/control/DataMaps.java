@@ -51,8 +51,14 @@ public class DataMaps {
     static final String DEFAULT_MAP = "policy-templates/datamap/reference-gateway.datamap.json";
     private static final StructuredLog LOG = StructuredLog.of(DataMaps.class);
 
-    /** The active map, where it came from, and when it became active. */
-    public record Active(DataMap map, String source, Instant activatedAt) {
+    /**
+     * The active map, where it came from, when it became active, and what the validator advises
+     * (a link or clock column no index serves: it works, but reads the whole table).
+     */
+    public record Active(DataMap map, String source, Instant activatedAt, List<String> warnings) {
+        public Active {
+            warnings = List.copyOf(warnings);
+        }
     }
 
     @Resource(lookup = Datasources.GATEWAY)
@@ -75,7 +81,7 @@ public class DataMaps {
     @PostConstruct
     void activateAtStart() {
         try {
-            active = new Active(load(), source(), clock.instant());
+            active = activate(load());
         } catch (DataMapException e) {
             e.problems().forEach(p -> LOG.warn("datamap.invalid", Map.of("problem", p.toString())));
             StartupFailures.stop("the data map " + source() + " has " + e.problems().size() + " problem(s)",
@@ -91,17 +97,24 @@ public class DataMaps {
 
     /** Reads and validates the map again; on any problem the current map stays active. */
     public synchronized Active reload(Caller by) {
-        DataMap candidate = load();
+        DataMapValidator.Validated validated = load();
+        DataMap candidate = validated.map();
         String previous = active.map().version();
-        active = new Active(candidate, source(), clock.instant());
+        active = activate(validated);
         events.publish("datamap.activated", by.userId(), "data-map", null, "success",
                 Map.of("version", candidate.version(), "previousVersion", previous));
         return active;
     }
 
-    private DataMap load() {
+    private Active activate(DataMapValidator.Validated validated) {
+        validated.warnings().forEach(w -> LOG.warn("datamap.advice", Map.of("warning", w.toString())));
+        return new Active(validated.map(), source(), clock.instant(),
+                validated.warnings().stream().map(DataMapException.Problem::toString).toList());
+    }
+
+    private DataMapValidator.Validated load() {
         try (Reader reader = open()) {
-            return DataMapValidator.validate(DataMapReader.read(reader, source()), this::datasource);
+            return DataMapValidator.check(DataMapReader.read(reader, source()), this::datasource);
         } catch (IOException e) {
             throw new DataMapException(List.of(new DataMapException.Problem(source(), 1, "(document)",
                     "the file cannot be read (" + e.getClass().getSimpleName() + ")")));

@@ -65,14 +65,14 @@ public final class ScopeQueries {
             return filter;
         }
         String any = parts.stream().map(p -> "EXISTS (SELECT 1 FROM " + SubjectQueries.q(p.table().name()) + " t0 WHERE "
-                + subjects.belongs(p.table(), "t0", "s." + SubjectQueries.q(map.subject().key()), 1) + window(p) + ")")
+                + subjects.belongs(p.table(), "t0", SubjectQueries.Keys.correlated("s." + SubjectQueries.q(map.subject().key())), 1) + window(p) + ")")
                 .collect(Collectors.joining(" OR "));
         return filter + " AND (" + (any.isEmpty() ? "false" : any) + ")";
     }
 
     private String belongsToScoped(DataMap.MappedTable table, boolean byTenant, boolean byKey) {
         return "EXISTS (SELECT 1 FROM " + subjectTable() + " s WHERE " + subjectFilter(byTenant, byKey) + " AND "
-                + subjects.belongs(table, "t0", "s." + SubjectQueries.q(map.subject().key()), 1) + ")";
+                + subjects.belongs(table, "t0", SubjectQueries.Keys.correlated("s." + SubjectQueries.q(map.subject().key())), 1) + ")";
     }
 
     private String subjectFilter(boolean byTenant, boolean byKey) {

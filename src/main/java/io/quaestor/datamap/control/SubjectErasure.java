@@ -10,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -47,15 +46,19 @@ public final class SubjectErasure {
         void check(List<TableAction> applied) throws Exception;
     }
 
-    /** A table and column where a searched value was found. */
-    public record Finding(String table, String column, long rows, boolean retained) {
+    /** A table and column where a searched value was found; {@code mapped}: whether the data map knows the table. */
+    public record Finding(String table, String column, long rows, boolean retained, boolean mapped) {
+    }
+
+    /** What the scan read of one table: whether the map knows it, how many columns and rows, read in one full pass. */
+    public record Coverage(String table, boolean mapped, int columns, long rows) {
     }
 
     /**
      * The verification scan: rows still linked to the subjects, identifiers found in clear, and the
      * subject's pseudonyms found (expected only in retained rows).
      */
-    public record Scan(long linkedRows, List<Finding> identifiersInClear, List<Finding> pseudonyms) {
+    public record Scan(long linkedRows, List<Finding> identifiersInClear, List<Finding> pseudonyms, List<Coverage> coverage) {
         public boolean clean() {
             return linkedRows == 0 && identifiersInClear.isEmpty() && pseudonyms.stream().allMatch(Finding::retained);
         }
@@ -64,7 +67,6 @@ public final class SubjectErasure {
     private static final String API_KEY_KIND = "api-key-prefix";
     private static final String TENANT_KIND = "organization";
     private static final int BATCH = 1_000;
-    private static final java.util.Set<String> TEXT = java.util.Set.of("text", "character varying", "character");
 
     private final DataMap map;
     private final SubjectQueries queries;
@@ -157,63 +159,19 @@ public final class SubjectErasure {
     }
 
     /**
-     * Searches every mapped table of the subjects' store for the identifiers (in clear, anywhere in
-     * a mapped text column) and for the pseudonyms (exactly), after erasure.
+     * Searches every table of the subjects' store, mapped or not, for the identifiers (in clear)
+     * and for the pseudonyms, after erasure; see {@link StoreSweep} for what is compared how.
      */
     public Scan scan(List<Object> keys, Map<String, List<String>> identifiers, List<String> pseudonyms) throws SQLException {
-        List<String> clear = identifiers.values().stream().flatMap(List::stream).map(v -> v.toLowerCase(Locale.ROOT)).distinct().toList();
-        // Addresses are sought inside free text too; short or opaque ids (key prefixes, account ids) only as whole values,
-        // since inside other text they would match by chance.
-        List<String> patterns = identifiers.getOrDefault("email", List.of()).stream().map(v -> v.toLowerCase(Locale.ROOT))
-                .map(v -> "%" + v.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%").toList();
+        List<String> emails = identifiers.getOrDefault("email", List.of()).stream().map(v -> v.toLowerCase(Locale.ROOT)).distinct().toList();
+        List<String> whole = identifiers.values().stream().flatMap(List::stream).map(v -> v.toLowerCase(Locale.ROOT)).distinct().toList();
         List<String> hidden = pseudonyms.stream().map(v -> v.toLowerCase(Locale.ROOT)).distinct().toList();
-        List<Finding> inClear = new ArrayList<>();
-        List<Finding> found = new ArrayList<>();
+        StoreSweep.Result result;
         try (Connection c = store.getConnection()) {
-            Map<String, Map<String, String>> types = columnTypes(c);
-            for (DataMap.MappedTable table : map.tables()) {
-                if (!table.store().equals(map.subject().store())) {
-                    continue;
-                }
-                boolean retained = table.erasure() != null && "retain".equals(table.erasure().strategy());
-                List<SubjectQueries.Probe> probes = new ArrayList<>();
-                List<List<String>> values = new ArrayList<>();
-                List<Boolean> seekingPseudonyms = new ArrayList<>();
-                for (String column : searchable(table)) {
-                    String type = types.getOrDefault(table.name(), Map.of()).get(column);
-                    boolean text = type != null && TEXT.contains(type);
-                    if (text || "uuid".equals(type)) {
-                        probes.add(new SubjectQueries.Probe(column, false));
-                        values.add(clear);
-                        seekingPseudonyms.add(false);
-                    }
-                    if (text && !patterns.isEmpty()) {
-                        probes.add(new SubjectQueries.Probe(column, true));
-                        values.add(patterns);
-                        seekingPseudonyms.add(false);
-                    }
-                    if (text && !hidden.isEmpty()) {
-                        probes.add(new SubjectQueries.Probe(column, false));
-                        values.add(hidden);
-                        seekingPseudonyms.add(true);
-                    }
-                }
-                if (probes.isEmpty()) {
-                    continue;
-                }
-                long[] hits = counts(c, queries.scan(table, probes), values);
-                Map<String, Long> clearByColumn = new LinkedHashMap<>();
-                for (int i = 0; i < probes.size(); i++) {
-                    if (hits[i] > 0 && seekingPseudonyms.get(i)) {
-                        found.add(new Finding(table.name(), probes.get(i).column(), hits[i], retained));
-                    } else if (hits[i] > 0) {
-                        clearByColumn.merge(probes.get(i).column(), hits[i], Math::max);
-                    }
-                }
-                clearByColumn.forEach((column, rows) -> inClear.add(new Finding(table.name(), column, rows, retained)));
-            }
+            result = new StoreSweep(map).sweep(c, emails, whole, hidden);
         }
-        return new Scan(linkedRows(keys), inClear, found);
+        return new Scan(linkedRows(keys), result.inClear(), result.pseudonyms(), result.coverage().stream()
+                .map(v -> new Coverage(v.table(), v.mapped(), v.columns(), v.rows())).toList());
     }
 
     private long applyTo(Connection c, DataMap.MappedTable table, Array keys, Pseudonymizer pseudonymizer) throws SQLException {
@@ -223,32 +181,31 @@ public final class SubjectErasure {
                 return s.executeUpdate();
             }
         }
-        List<String> nulled = columnsWith(table, "set-null");
-        List<String> pseudonymized = columnsWith(table, "pseudonymize");
-        if (pseudonymized.isEmpty()) {
-            return nulled.isEmpty() ? count(c, queries.count(table), keys) : update(c, queries.nullify(table, nulled), keys);
+        List<SubjectQueries.ColumnWrite> writes = queries.columnWrites(table);
+        if (writes.isEmpty()) {
+            return count(c, queries.count(table), keys);
         }
-        return rewrite(c, table, keys, nulled, pseudonymized, pseudonymizer);
+        if (writes.stream().noneMatch(SubjectQueries.ColumnWrite::perRow)) {
+            return update(c, queries.update(table, writes), keys);
+        }
+        return rewrite(c, table, keys, writes, pseudonymizer);
     }
 
     /** Row by row, because each value gets its own keyed pseudonym; batched, in the same transaction. */
-    private long rewrite(Connection c, DataMap.MappedTable table, Array keys, List<String> nulled, List<String> pseudonymized,
+    private long rewrite(Connection c, DataMap.MappedTable table, Array keys, List<SubjectQueries.ColumnWrite> writes,
                          Pseudonymizer pseudonymizer) throws SQLException {
-        List<String> columns = new ArrayList<>(pseudonymized);
-        columns.addAll(nulled);
+        List<String> contexts = writes.stream().flatMap(w -> w.contexts().stream()).toList();
         long rows = 0;
-        try (PreparedStatement read = c.prepareStatement(queries.lockedValues(table, pseudonymized));
-             PreparedStatement write = c.prepareStatement(queries.updateAt(table, columns))) {
+        try (PreparedStatement read = c.prepareStatement(queries.lockedValues(table, writes));
+             PreparedStatement write = c.prepareStatement(queries.updateAt(table, writes))) {
             read.setArray(1, keys);
             try (ResultSet rs = read.executeQuery()) {
                 while (rs.next()) {
                     int p = 1;
-                    for (int i = 0; i < pseudonymized.size(); i++) {
+                    write.setArray(p++, keys);
+                    for (int i = 0; i < contexts.size(); i++) {
                         String value = rs.getString(3 + i);
-                        write.setString(p++, value == null ? null : pseudonymizer.of(pseudonymized.get(i), value));
-                    }
-                    for (int i = 0; i < nulled.size(); i++) {
-                        write.setNull(p++, java.sql.Types.NULL);
+                        write.setString(p++, value == null ? null : pseudonymizer.of(contexts.get(i), value));
                     }
                     write.setLong(p++, rs.getLong(1));
                     write.setString(p, rs.getString(2));
@@ -261,6 +218,11 @@ public final class SubjectErasure {
             write.executeBatch();
         }
         return rows;
+    }
+
+    /** Every context a pseudonym is made in: a pseudonymized column, or column.path for a pseudonymized JSON key. */
+    public List<String> pseudonymContexts() {
+        return map.tables().stream().flatMap(t -> queries.columnWrites(t).stream()).flatMap(w -> w.contexts().stream()).distinct().toList();
     }
 
     /** Deepest link first, so nothing is left pointing at a deleted row; at equal depth, API keys first. */
@@ -277,50 +239,6 @@ public final class SubjectErasure {
         DataMap.Erasure erasure = table.erasure();
         return new TableAction(table.store(), table.name(), table.category(), erasure.strategy(), rows, columns, erasure.ground(),
                 erasure.retainYears(), table.retention() == null ? null : table.retention().clockColumn());
-    }
-
-    private static List<String> columnsWith(DataMap.MappedTable table, String strategy) {
-        return table.columns().stream().filter(c -> c.erasure() != null && strategy.equals(c.erasure().strategy()))
-                .map(DataMap.MappedColumn::name).toList();
-    }
-
-    /** The columns where a subject's identifiers could be: mapped ones, the link, and identifier columns. */
-    private List<String> searchable(DataMap.MappedTable table) {
-        List<String> columns = new ArrayList<>();
-        table.columns().forEach(c -> columns.add(c.name()));
-        if (table.link() != null && !columns.contains(table.link().column())) {
-            columns.add(table.link().column());
-        }
-        map.subject().identifiers().stream().filter(i -> i.table().equals(table.name()) && !TENANT_KIND.equals(i.kind()))
-                .map(DataMap.Identifier::column).filter(col -> !columns.contains(col)).forEach(columns::add);
-        return columns;
-    }
-
-    private Map<String, Map<String, String>> columnTypes(Connection c) throws SQLException {
-        Map<String, Map<String, String>> types = new HashMap<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT table_name, column_name, data_type FROM information_schema.columns "
-                + "WHERE table_schema = current_schema()"); ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                types.computeIfAbsent(rs.getString(1), t -> new HashMap<>()).put(rs.getString(2), rs.getString(3));
-            }
-        }
-        return types;
-    }
-
-    private static long[] counts(Connection c, String sql, List<List<String>> values) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < values.size(); i++) {
-                s.setArray(i + 1, c.createArrayOf("text", values.get(i).toArray()));
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                long[] counts = new long[values.size()];
-                for (int i = 0; i < counts.length; i++) {
-                    counts[i] = rs.getLong(i + 1);
-                }
-                return counts;
-            }
-        }
     }
 
     private static long count(Connection c, String sql, Array keys) throws SQLException {

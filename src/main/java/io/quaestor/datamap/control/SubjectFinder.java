@@ -18,4 +18,9 @@ public class SubjectFinder {
     public SubjectRows rows() {
         return new SubjectRows(maps.active().map(), maps.subjectStore());
     }
+
+    /** An identifier read in the form the active map's store gives it (an account id as its key type). */
+    public io.quaestor.datamap.entity.SubjectIdentifier identifier(String kind, String raw) {
+        return io.quaestor.datamap.entity.SubjectIdentifier.of(kind, raw, maps.active().map().subject());
+    }
 }

@@ -1,7 +1,9 @@
 package io.quaestor.datamap.control;
 
 import io.quaestor.datamap.entity.DataMap;
+import io.quaestor.datamap.entity.JsonPath;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -9,12 +11,80 @@ import java.util.stream.Collectors;
 /**
  * The SQL that finds a subject's rows, built from a validated map. Identifiers are quoted from
  * the map (which was checked against the live schema), never taken from input; every value is a
- * bind parameter. A row belongs to subjects whose keys are bound as one array: at the subject's
- * own table that is {@code key = ANY(?)}; one link further {@code column = ANY(?)} when the link
- * points at the subject's key, else {@code column IN (SELECT ...)} through each hop, so no row is
- * repeated however many hops the map declares.
+ * bind parameter. Statements about "the subjects" take their keys as the first parameter, one
+ * array, named once in a {@code WITH subject_keys} clause however many links refer to it. A row
+ * belongs to the subjects when any of its table's links matches: a plain column equal to a key
+ * (or, one hop further, {@code IN (SELECT ...)} through each table of the chain, so no row is
+ * repeated), an array column holding a key, or a JSON path whose value, or any value under
+ * {@code [*]}, is a key written as text.
  */
 public final class SubjectQueries {
+
+    /** The clause that names the statement's first parameter, the subjects' keys as one array, {@code subject_keys.k}. */
+    public static final String WITH_KEYS = "WITH subject_keys AS (SELECT ? AS k) ";
+
+    /** Where a link's value is looked for: among the subjects' keys, or among the values of a referenced column. */
+    interface Target {
+        /** {@code value} (of the key's type) is one of them. */
+        String equal(String value);
+
+        /** {@code value} (text) is one of them, written as text. */
+        String equalText(String value);
+
+        /** The array {@code values} (of the key's element type) holds one of them. */
+        String overlaps(String values);
+    }
+
+    /** The subjects' keys: the statement's parameter (through {@link #WITH_KEYS}), or a correlated key column. */
+    public static final class Keys implements Target {
+        private final String column;
+
+        private Keys(String column) {
+            this.column = column;
+        }
+
+        public static Keys parameter() {
+            return new Keys(null);
+        }
+
+        /** The keys are the values of this column of an outer query, row by row (for example {@code s."id"}). */
+        public static Keys correlated(String column) {
+            return new Keys(column);
+        }
+
+        @Override
+        public String equal(String value) {
+            return column == null ? value + " = ANY(ARRAY(SELECT unnest(k) FROM subject_keys))" : value + " = " + column;
+        }
+
+        @Override
+        public String equalText(String value) {
+            return column == null ? value + " = ANY(ARRAY(SELECT unnest(k)::text FROM subject_keys))" : value + " = " + column + "::text";
+        }
+
+        @Override
+        public String overlaps(String values) {
+            return column == null ? values + " && (SELECT k FROM subject_keys)" : column + " = ANY(" + values + ")";
+        }
+    }
+
+    /** The values of {@code column} over the rows of a mapped table that belong to the subjects. */
+    private record Referenced(String column, String from) implements Target {
+        @Override
+        public String equal(String value) {
+            return value + " IN (SELECT " + column + " FROM " + from + ")";
+        }
+
+        @Override
+        public String equalText(String value) {
+            return value + " IN (SELECT " + column + "::text FROM " + from + ")";
+        }
+
+        @Override
+        public String overlaps(String values) {
+            return values + " && ARRAY(SELECT " + column + " FROM " + from + ")";
+        }
+    }
 
     private final DataMap map;
 
@@ -33,15 +103,15 @@ public final class SubjectQueries {
         }
         DataMap.MappedTable table = mapped(identifier.table());
         return "SELECT s." + q(subject.key()) + " FROM " + q(subject.table()) + " s WHERE EXISTS (SELECT 1 FROM "
-                + q(table.name()) + " i WHERE " + match + " AND " + belongs(table, "i", "s." + q(subject.key()), 1) + ")";
+                + q(table.name()) + " i WHERE " + match + " AND " + belongs(table, "i", Keys.correlated("s." + q(subject.key())), 1) + ")";
     }
 
     /** The exported columns of this table's rows that belong to the subjects bound as one array parameter. */
     public String rows(DataMap.MappedTable table) {
         String columns = table.columns().stream().filter(DataMap.MappedColumn::export)
                 .map(c -> "t0." + q(c.name())).collect(Collectors.joining(", "));
-        return "SELECT " + (columns.isEmpty() ? "1" : columns) + " FROM " + q(table.name()) + " t0 WHERE "
-                + belongs(table, "t0", "ANY(?)", 1);
+        return WITH_KEYS + "SELECT " + (columns.isEmpty() ? "1" : columns) + " FROM " + q(table.name()) + " t0 WHERE "
+                + belongs(table, "t0", Keys.parameter(), 1);
     }
 
     /** Each subject's key and tenant, for the subjects bound as one array parameter. */
@@ -83,7 +153,7 @@ public final class SubjectQueries {
 
     /** How many of this table's rows belong to the subjects bound as one array parameter. */
     public String count(DataMap.MappedTable table) {
-        return "SELECT count(*) FROM " + q(table.name()) + " t0 WHERE " + belongs(table, "t0", "ANY(?)", 1);
+        return WITH_KEYS + "SELECT count(*) FROM " + q(table.name()) + " t0 WHERE " + belongs(table, "t0", Keys.parameter(), 1);
     }
 
     /** How many of the subjects' rows in this table block erasure; a second parameter is the condition's value. */
@@ -100,66 +170,129 @@ public final class SubjectQueries {
     /** The values of one identifier among the subjects' rows, as text; one array parameter. */
     public String identifierValues(DataMap.Identifier identifier) {
         DataMap.MappedTable table = mapped(identifier.table());
-        return "SELECT DISTINCT t0." + q(identifier.column()) + "::text FROM " + q(table.name()) + " t0 WHERE "
-                + belongs(table, "t0", "ANY(?)", 1) + " AND t0." + q(identifier.column()) + " IS NOT NULL";
+        return WITH_KEYS + "SELECT DISTINCT t0." + q(identifier.column()) + "::text FROM " + q(table.name()) + " t0 WHERE "
+                + belongs(table, "t0", Keys.parameter(), 1) + " AND t0." + q(identifier.column()) + " IS NOT NULL";
     }
 
     /** Deletes the subjects' rows of this table; one array parameter. */
     public String delete(DataMap.MappedTable table) {
-        return "DELETE FROM " + q(table.name()) + " t0 WHERE " + belongs(table, "t0", "ANY(?)", 1);
-    }
-
-    /** Sets these columns of the subjects' rows to null; one array parameter. */
-    public String nullify(DataMap.MappedTable table, List<String> columns) {
-        return "UPDATE " + q(table.name()) + " t0 SET " + columns.stream().map(c -> q(c) + " = NULL").collect(Collectors.joining(", "))
-                + " WHERE " + belongs(table, "t0", "ANY(?)", 1);
+        return WITH_KEYS + "DELETE FROM " + q(table.name()) + " t0 WHERE " + belongs(table, "t0", Keys.parameter(), 1);
     }
 
     /**
-     * The physical address and the values of these columns of the subjects' rows, locked; one array
+     * How an erasure rewrites one column of a retained row: the SQL of the new value, with a
+     * {@code ?} for each per-row value (a pseudonym of what {@code reads} select, in order), and
+     * the pseudonym context of each read.
+     */
+    public record ColumnWrite(String column, String value, List<String> reads, List<String> contexts) {
+        public boolean perRow() {
+            return !reads.isEmpty();
+        }
+    }
+
+    /** The writes the column strategies of a retained table make (none: the rows are kept as they are). */
+    public List<ColumnWrite> columnWrites(DataMap.MappedTable table) {
+        List<ColumnWrite> writes = new ArrayList<>();
+        for (DataMap.MappedColumn column : table.columns()) {
+            DataMap.Erasure erasure = column.erasure();
+            if (erasure == null) {
+                continue;
+            }
+            String c = "t0." + q(column.name());
+            switch (erasure.strategy()) {
+                case "set-null" -> writes.add(new ColumnWrite(column.name(), "NULL", List.of(), List.of()));
+                case "pseudonymize" -> writes.add(new ColumnWrite(column.name(), "?", List.of(c + "::text"), List.of(column.name())));
+                case "remove-element" -> writes.add(new ColumnWrite(column.name(), withoutElements(table, column.name()), List.of(), List.of()));
+                case "edit-json" -> writes.add(jsonEdits(column.name(), erasure.edits()));
+                default -> throw new IllegalStateException("validated map has column strategy " + erasure.strategy());
+            }
+        }
+        return writes;
+    }
+
+    private static ColumnWrite jsonEdits(String column, List<DataMap.JsonEdit> edits) {
+        String value = "t0." + q(column);
+        List<String> reads = new ArrayList<>();
+        List<String> contexts = new ArrayList<>();
+        for (DataMap.JsonEdit edit : edits) {
+            if (edit.strategy().equals("remove")) {
+                value = "(" + value + " #- '" + edit.path().pgPath() + "')";
+            } else {
+                value = "jsonb_set(" + value + ", '" + edit.path().pgPath() + "', coalesce(to_jsonb(?::text), 'null'::jsonb), false)";
+                reads.add(edit.path().textOf("t0." + q(column)));
+                contexts.add(column + "." + edit.path().text());
+            }
+        }
+        return new ColumnWrite(column, value, reads, contexts);
+    }
+
+    /** The column without the elements its array or [*] links matched (order kept). */
+    private String withoutElements(DataMap.MappedTable table, String column) {
+        String value = "t0." + q(column);
+        for (DataMap.Link link : table.links()) {
+            if (!link.column().equals(column) || link.scalar()) {
+                continue;
+            }
+            Target target = target(link, Keys.parameter(), 9);
+            if (link.array()) {
+                value = "ARRAY(SELECT e FROM unnest(" + value + ") WITH ORDINALITY x(e, n) WHERE e IS NULL OR NOT ("
+                        + target.equal("e") + ") ORDER BY n)";
+            } else {
+                value = withoutJsonElements(value, link.path(), target);
+            }
+        }
+        return value;
+    }
+
+    /** {@code a[*].k}: the elements of array a whose k matches; {@code a[*]}: the elements that match themselves. */
+    private static String withoutJsonElements(String value, JsonPath path, Target target) {
+        JsonPath.Segment last = path.segments().get(path.segments().size() - 1);
+        String element = last.each() ? "(e #>> '{}')" : "(e ->> '" + last.key() + "')";
+        String arrayPath = last.each() ? path.text().substring(0, path.text().length() - 3) : path.text().substring(0, path.text().lastIndexOf('.') - 3);
+        String at = arrayPath.isEmpty() ? "'{}'" : "'" + JsonPath.parse(arrayPath).orElseThrow().pgPath() + "'";
+        String array = "(" + value + " #> " + at + ")";
+        String kept = "(SELECT coalesce(jsonb_agg(e ORDER BY n), '[]'::jsonb) FROM jsonb_array_elements(" + array
+                + ") WITH ORDINALITY x(e, n) WHERE NOT coalesce(" + target.equalText(element) + ", false))";
+        String replaced = arrayPath.isEmpty() ? kept : "jsonb_set(" + value + ", " + at + ", " + kept + ", false)";
+        return "CASE WHEN jsonb_typeof(" + array + ") = 'array' THEN " + replaced + " ELSE " + value + " END";
+    }
+
+    /** Rewrites the subjects' rows of this table with writes that need no per-row value; one array parameter. */
+    public String update(DataMap.MappedTable table, List<ColumnWrite> writes) {
+        return WITH_KEYS + "UPDATE " + q(table.name()) + " t0 SET " + writes.stream().map(w -> q(w.column()) + " = " + w.value())
+                .collect(Collectors.joining(", ")) + " WHERE " + belongs(table, "t0", Keys.parameter(), 1);
+    }
+
+    /**
+     * The physical address and the per-row reads of the subjects' rows, locked; one array
      * parameter. With {@link #updateAt} each row is rewritten in the same transaction.
      */
-    public String lockedValues(DataMap.MappedTable table, List<String> columns) {
-        return "SELECT t0.tableoid::oid::bigint, t0.ctid::text, " + columns.stream().map(c -> "t0." + q(c) + "::text")
-                .collect(Collectors.joining(", ")) + " FROM " + q(table.name()) + " t0 WHERE " + belongs(table, "t0", "ANY(?)", 1)
-                + " FOR UPDATE";
+    public String lockedValues(DataMap.MappedTable table, List<ColumnWrite> writes) {
+        return WITH_KEYS + "SELECT t0.tableoid::oid::bigint, t0.ctid::text" + writes.stream().flatMap(w -> w.reads().stream())
+                .map(r -> ", " + r).collect(Collectors.joining()) + " FROM " + q(table.name()) + " t0 WHERE "
+                + belongs(table, "t0", Keys.parameter(), 1) + " FOR UPDATE";
     }
 
-    /** Sets these columns (parameters in order) of one row, then tableoid and ctid. */
-    public String updateAt(DataMap.MappedTable table, List<String> columns) {
-        return "UPDATE " + q(table.name()) + " SET " + columns.stream().map(c -> q(c) + " = ?").collect(Collectors.joining(", "))
-                + " WHERE tableoid = ?::bigint::oid AND ctid = ?::tid";
+    /** Rewrites one row: the keys array first, then each per-row value in order, then tableoid and ctid. */
+    public String updateAt(DataMap.MappedTable table, List<ColumnWrite> writes) {
+        return WITH_KEYS + "UPDATE " + q(table.name()) + " t0 SET " + writes.stream().map(w -> q(w.column()) + " = " + w.value())
+                .collect(Collectors.joining(", ")) + " WHERE t0.tableoid = ?::bigint::oid AND t0.ctid = ?::tid";
     }
 
-    /** One condition of a scan: a column and whether a value is sought anywhere in it or as all of it. */
-    public record Probe(String column, boolean anywhere) {
-    }
-
-    /**
-     * For each probe, how many rows of the table match one of its values, in one pass over the
-     * table: "anywhere" probes match a value inside the column's text, case-insensitively (an
-     * address inside free text counts); others match it exactly. One text-array parameter per
-     * probe, of lower-cased values (LIKE patterns for "anywhere").
-     */
-    public String scan(DataMap.MappedTable table, List<Probe> probes) {
-        return "SELECT " + probes.stream().map(p -> "count(*) FILTER (WHERE lower(t0." + q(p.column()) + "::text) "
-                + (p.anywhere() ? "LIKE" : "=") + " ANY(?))").collect(Collectors.joining(", ")) + " FROM " + q(table.name()) + " t0";
-    }
-
-    /** The depth of a table's link chain: 0 for the subject's own table. */
+    /** The depth of a table's longest link chain: 0 for the subject's own table. */
     public int depth(DataMap.MappedTable table) {
         int depth = 0;
-        DataMap.MappedTable current = table;
-        while (current.link() != null && !current.link().isSubjectRoot()) {
-            current = mapped(current.link().referencedTable());
-            depth++;
+        for (DataMap.Link link : table.links()) {
+            if (!link.isSubjectRoot()) {
+                depth = Math.max(depth, 1 + depth(mapped(link.referencedTable())));
+            }
         }
         return depth;
     }
 
     /** The tables of the subjects' store whose rows can belong to a subject, in map order. */
     public List<DataMap.MappedTable> subjectTables() {
-        return map.tables().stream().filter(t -> t.link() != null && t.store().equals(map.subject().store())).toList();
+        return map.tables().stream().filter(t -> t.linked() && t.store().equals(map.subject().store())).toList();
     }
 
     /** The type of the subject's key, for binding the array of keys. */
@@ -167,20 +300,42 @@ public final class SubjectQueries {
         return map.subject().key();
     }
 
-    String belongs(DataMap.MappedTable table, String alias, String subjectKeys, int depth) {
-        DataMap.Subject subject = map.subject();
-        DataMap.Link link = table.link();
+    /** The condition that a row ({@code alias}) of the table belongs to the subjects: any of its links matches. */
+    String belongs(DataMap.MappedTable table, String alias, Keys keys, int depth) {
+        List<String> any = table.links().stream().map(link -> linkMatches(link, alias, keys, depth)).toList();
+        return any.size() == 1 ? any.get(0) : "(" + String.join(" OR ", any) + ")";
+    }
+
+    private String linkMatches(DataMap.Link link, String alias, Keys keys, int depth) {
+        String column = alias + "." + q(link.column());
         if (link.isSubjectRoot()) {
-            return alias + "." + q(subject.key()) + " = " + subjectKeys;
+            return keys.equal(alias + "." + q(map.subject().key()));
         }
-        DataMap.MappedTable target = mapped(link.referencedTable());
-        boolean pointsAtKey = target.name().equals(subject.table()) && link.referencedColumn().equals(subject.key());
-        if (pointsAtKey) {
-            return alias + "." + q(link.column()) + " = " + subjectKeys;
+        Target target = target(link, keys, depth);
+        if (link.array()) {
+            return target.overlaps(column);
         }
+        if (link.path() == null) {
+            return target.equal(column);
+        }
+        if (link.path().scalar()) {
+            return target.equalText(link.path().textOf(column));
+        }
+        String value = "v" + depth;
+        return "EXISTS (SELECT 1 FROM jsonb_path_query(" + column + "::jsonb, '" + link.path().sqlJsonPath() + "') " + value
+                + " WHERE " + target.equalText("(" + value + " #>> '{}')") + ")";
+    }
+
+    /** Where a link's values are found: the subjects' keys when it points at them, else the referenced rows that belong to them. */
+    private Target target(DataMap.Link link, Keys keys, int depth) {
+        DataMap.Subject subject = map.subject();
+        if (link.referencedTable().equals(subject.table()) && link.referencedColumn().equals(subject.key())) {
+            return keys;
+        }
+        DataMap.MappedTable referenced = mapped(link.referencedTable());
         String next = "t" + depth;
-        return alias + "." + q(link.column()) + " IN (SELECT " + next + "." + q(link.referencedColumn()) + " FROM "
-                + q(target.name()) + " " + next + " WHERE " + belongs(target, next, subjectKeys, depth + 1) + ")";
+        return new Referenced(next + "." + q(link.referencedColumn()), q(referenced.name()) + " " + next + " WHERE "
+                + belongs(referenced, next, keys, depth + 1));
     }
 
     private String match(DataMap.Identifier identifier, String alias) {

@@ -44,9 +44,12 @@ public final class SubjectRows {
 
     /** The keys of every subject this identifier points to (one for an email, all members for an organization). */
     public List<Object> resolve(SubjectIdentifier identifier) throws SQLException {
+        DataMap.Identifier declared = map.subject().identifier(identifier.kind()).orElseThrow(() ->
+                new io.quaestor.platform.problem.InvalidInputException("kind", "This gateway's data map has no identifier of kind '"
+                        + identifier.kind() + "'."));
         List<Object> keys = new ArrayList<>();
         try (Connection c = store.getConnection(); PreparedStatement s = c.prepareStatement(queries.resolve(identifier.kind()))) {
-            s.setObject(1, identifier.value());
+            s.setObject(1, declared.hash() == null ? identifier.value() : sha256Hex(identifier.value().toString()));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     keys.add(rs.getObject(1));
@@ -54,6 +57,16 @@ public final class SubjectRows {
             }
         }
         return keys;
+    }
+
+    /** What a store keeping only the hash of a key holds for it: SHA-256, lower-case hex. The key itself is never kept or logged. */
+    static String sha256Hex(String presented) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(presented.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The tenant of each subject key, as text (keys of subjects that do not exist are absent). */

@@ -21,27 +21,66 @@ public record DataMap(String version, String description, List<Store> stores, Su
      * belongs to; {@code restrictionFlag}, when given, the boolean column that restricts processing.
      */
     public record Subject(String store, String table, String key, String tenant, String restrictionFlag,
-                          List<Identifier> identifiers) {
+                          List<Identifier> identifiers, String keyType, String tenantType) {
         public Subject {
             identifiers = List.copyOf(identifiers);
         }
+
+        /** As read from the file: the key and tenant types are learnt from the live schema by the validator. */
+        public Subject(String store, String table, String key, String tenant, String restrictionFlag, List<Identifier> identifiers) {
+            this(store, table, key, tenant, restrictionFlag, identifiers, null, null);
+        }
+
+        /** With the type family (uuid, integer or text) of the key and the tenant, as the store has them. */
+        public Subject typed(String keyType, String tenantType) {
+            return new Subject(store, table, key, tenant, restrictionFlag, identifiers, keyType, tenantType);
+        }
+
+        public Optional<Identifier> identifier(String kind) {
+            return identifiers.stream().filter(i -> i.kind().equals(kind)).findFirst();
+        }
     }
 
-    public record Identifier(String kind, String table, String column, String match) {
+    /**
+     * {@code hash}, when given ({@code sha256}), says the column keeps the hash of what the
+     * subject presents (an API key), as lower-case hex: Quaestor hashes the presented value and
+     * compares hashes.
+     */
+    public record Identifier(String kind, String table, String column, String match, String hash) {
+        public Identifier(String kind, String table, String column, String match) {
+            this(kind, table, column, match, null);
+        }
     }
 
-    /** {@code references} is "subject" for the subject's own table, else "table.column". */
-    public record Link(String column, String references) {
+    /**
+     * How a table's rows point at the subject: this table's {@code column} holds the key of
+     * {@code referencedTable.referencedColumn} ({@code referencedTable} null: the column is the
+     * subject's own key). The value may sit inside the column: at a JSON {@code path}, or as an
+     * element of an {@code array} column. A table may have several links; a row belongs to a
+     * subject when any of them matches.
+     */
+    public record Link(String column, String referencedTable, String referencedColumn, JsonPath path, boolean array) {
+        public static Link toSubject(String column) {
+            return new Link(column, null, null, null, false);
+        }
+
         public boolean isSubjectRoot() {
-            return "subject".equals(references);
+            return referencedTable == null;
         }
 
-        public String referencedTable() {
-            return references.substring(0, references.indexOf('.'));
+        /** One value per row (a plain column or a JSON path without {@code [*]}), so an index on it can serve. */
+        public boolean scalar() {
+            return !array && (path == null || path.scalar());
         }
 
-        public String referencedColumn() {
-            return references.substring(references.indexOf('.') + 1);
+        /** "subject" or table.column, for messages. */
+        public String references() {
+            return isSubjectRoot() ? "subject" : referencedTable + "." + referencedColumn;
+        }
+
+        /** The link as a map author writes it, for messages. */
+        public String describe() {
+            return column + (path == null ? "" : " -> " + path.text()) + (array ? "[]" : "");
         }
     }
 
@@ -52,7 +91,22 @@ public record DataMap(String version, String description, List<Store> stores, Su
                             Integer legalFloorYears, String ground) {
     }
 
-    public record Erasure(String strategy, String ground, Integer retainYears) {
+    /**
+     * {@code edits} apply to a JSON column of retained rows (strategy {@code edit-json}): one key
+     * removed or pseudonymized each, the rest of the value kept.
+     */
+    public record Erasure(String strategy, String ground, Integer retainYears, List<JsonEdit> edits) {
+        public Erasure {
+            edits = edits == null ? List.of() : List.copyOf(edits);
+        }
+
+        public Erasure(String strategy, String ground, Integer retainYears) {
+            this(strategy, ground, retainYears, List.of());
+        }
+    }
+
+    /** {@code strategy} is {@code remove} or {@code pseudonymize}; the path has no {@code [*]}. */
+    public record JsonEdit(JsonPath path, String strategy) {
     }
 
     public record MappedColumn(String name, String label, boolean export, Erasure erasure) {
@@ -67,10 +121,25 @@ public record DataMap(String version, String description, List<Store> stores, Su
      * officer's approval (for example invoices still open).
      */
     public record MappedTable(String store, String name, String category, String purpose, String legalBasis, String source,
-                              Link link, Retention retention, Erasure erasure, Condition blocksErasure, List<MappedColumn> columns,
+                              List<Link> links, Retention retention, Erasure erasure, Condition blocksErasure, List<MappedColumn> columns,
                               int line) {
         public MappedTable {
+            links = links == null ? List.of() : List.copyOf(links);
             columns = List.copyOf(columns);
+        }
+
+        /** Whether rows of this table can belong to a subject. */
+        public boolean linked() {
+            return !links.isEmpty();
+        }
+
+        /** The subject's own table links to 'subject'. */
+        public boolean isSubjectRoot() {
+            return links.stream().anyMatch(Link::isSubjectRoot);
+        }
+
+        public Optional<MappedColumn> column(String name) {
+            return columns.stream().filter(c -> c.name().equals(name)).findFirst();
         }
     }
 
@@ -78,6 +147,16 @@ public record DataMap(String version, String description, List<Store> stores, Su
         public Recipient {
             categories = List.copyOf(categories);
         }
+    }
+
+    /** The same map with the subject's key and tenant types filled in. */
+    public DataMap withSubject(Subject typed) {
+        return new DataMap(version, description, stores, typed, tables, recipients);
+    }
+
+    /** Whether the map declares stored content (prompts, completions): the intake answer and letters must say so. */
+    public boolean holdsContent() {
+        return tables.stream().anyMatch(t -> "content".equals(t.category()));
     }
 
     public Optional<MappedTable> table(String store, String name) {

@@ -14,6 +14,7 @@ public final class SubjectIdentifier {
 
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,255}\\.[^@\\s.]{2,63}");
     private static final Pattern KEY_PREFIX = Pattern.compile("[A-Za-z0-9_-]{4,16}");
+    private static final Pattern API_KEY = Pattern.compile("[\\x21-\\x7e]{8,512}");
 
     private final String kind;
     private final Object value;
@@ -23,8 +24,21 @@ public final class SubjectIdentifier {
         this.value = value;
     }
 
-    /** @throws InvalidInputException naming {@code kind} or {@code value} when either is not acceptable */
+    /**
+     * An identifier whose form does not depend on the store: an email address, an API key or a
+     * key prefix.
+     *
+     * @throws InvalidInputException naming {@code kind} or {@code value} when either is not acceptable
+     */
     public static SubjectIdentifier of(String kind, String raw) {
+        return of(kind, raw, null);
+    }
+
+    /**
+     * As {@link #of(String, String)}, and for account ids and organizations, whose form is that of
+     * the store's key ({@code subject.keyType()}, {@code subject.tenantType()}: uuid, integer or text).
+     */
+    public static SubjectIdentifier of(String kind, String raw, DataMap.Subject subject) {
         if (raw == null || raw.isBlank()) {
             throw new InvalidInputException("value", "An identifier value is required.");
         }
@@ -36,22 +50,55 @@ public final class SubjectIdentifier {
                 }
                 yield new SubjectIdentifier(kind, value.toLowerCase(Locale.ROOT));
             }
-            case "account-id", "organization" -> new SubjectIdentifier(kind, uuid(value));
+            case "account-id" -> new SubjectIdentifier(kind, keyValue(value, storeType(subject, true)));
+            case "organization" -> new SubjectIdentifier(kind, keyValue(value, storeType(subject, false)));
             case "api-key-prefix" -> {
                 if (!KEY_PREFIX.matcher(value).matches()) {
                     throw new InvalidInputException("value", "An API key prefix is 4 to 16 letters, digits, '_' or '-'.");
                 }
                 yield new SubjectIdentifier(kind, value);
             }
-            default -> throw new InvalidInputException("kind", "The kind must be email, account-id, api-key-prefix or organization.");
+            case "api-key" -> {
+                if (!API_KEY.matcher(value).matches()) {
+                    throw new InvalidInputException("value", "An API key is 8 to 512 printable characters without spaces.");
+                }
+                yield new SubjectIdentifier(kind, value);
+            }
+            default -> throw new InvalidInputException("kind",
+                    "The kind must be email, account-id, api-key, api-key-prefix or organization.");
         };
     }
 
-    private static UUID uuid(String value) {
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("value", "This identifier must be a UUID.");
+    private static String storeType(DataMap.Subject subject, boolean key) {
+        if (subject == null) {
+            throw new IllegalArgumentException("an account id or organization takes its form from the data map's subject");
+        }
+        return key ? subject.keyType() : subject.tenantType();
+    }
+
+    /** The value in the key's type: a UUID, a whole number, or text of at most 256 characters without controls. */
+    private static Object keyValue(String value, String type) {
+        switch (type == null ? "uuid" : type) {
+            case "integer" -> {
+                try {
+                    return Long.parseLong(value);
+                } catch (NumberFormatException e) {
+                    throw new InvalidInputException("value", "This identifier must be a whole number.");
+                }
+            }
+            case "text" -> {
+                if (value.length() > 256 || value.chars().anyMatch(Character::isISOControl)) {
+                    throw new InvalidInputException("value", "This identifier is at most 256 characters, without control characters.");
+                }
+                return value;
+            }
+            default -> {
+                try {
+                    return UUID.fromString(value);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidInputException("value", "This identifier must be a UUID.");
+                }
+            }
         }
     }
 
@@ -59,7 +106,7 @@ public final class SubjectIdentifier {
         return kind;
     }
 
-    /** The value as bound to SQL: a lower-cased email, a UUID, or a key prefix. */
+    /** The value as bound to SQL: a lower-cased email, a key in its store type, a key prefix, or an API key (hashed before use). */
     public Object value() {
         return value;
     }

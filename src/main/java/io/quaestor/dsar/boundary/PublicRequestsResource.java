@@ -108,7 +108,7 @@ public class PublicRequestsResource {
         }
         String email = filing.email == null ? null : email(filing.email);
         if (filing.accountId != null) {
-            accountId(filing.accountId);
+            accountId(filing.accountId, maps.active().map().subject());
         }
         RequestType type = RequestType.valueOf(filing.type);
         requireScope(type, filing.consentScope);
@@ -140,8 +140,14 @@ public class PublicRequestsResource {
     }
 
     private ContentNote contentNote() {
-        List<Provider> providers = maps.active().map().recipients().stream().filter(r -> r.contentNote() != null)
+        DataMap map = maps.active().map();
+        List<Provider> providers = map.recipients().stream().filter(r -> r.contentNote() != null)
                 .map((DataMap.Recipient r) -> new Provider(r.name(), r.contentNote())).toList();
+        if (map.holdsContent()) {
+            return new ContentNote(true, "We keep the text of some prompts and completions sent through the gateway. What we keep"
+                    + " about you is part of your access package, is kept no longer than our retention schedule says, and is erased"
+                    + " with the rest of your data.", providers);
+        }
         return new ContentNote(false, "We do not keep the text of prompts or completions: they pass through the gateway "
                 + "to the model provider and are not stored by us. Ask the provider that served your requests for that content.",
                 providers);
@@ -166,11 +172,12 @@ public class PublicRequestsResource {
         }
     }
 
-    static void accountId(String raw) {
+    /** An account id in the form of the store's key (a UUID, a number or text); a malformed one is a 422 naming {@code accountId}. */
+    static void accountId(String raw, io.quaestor.datamap.entity.DataMap.Subject subject) {
         try {
-            SubjectIdentifier.of("account-id", raw);
+            SubjectIdentifier.of("account-id", raw, subject);
         } catch (InvalidInputException e) {
-            throw new InvalidInputException("accountId", "An account id is a UUID.");
+            throw new InvalidInputException("accountId", e.getMessage());
         }
     }
 

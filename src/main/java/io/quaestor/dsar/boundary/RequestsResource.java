@@ -156,6 +156,9 @@ public class RequestsResource {
     @Inject
     Clock clock;
 
+    @Inject
+    io.quaestor.datamap.control.DataMaps maps;
+
     @POST
     @RolesAllowed(Role.Names.PRIVACY_OFFICER)
     @Consumes(MediaType.APPLICATION_JSON)
@@ -166,7 +169,7 @@ public class RequestsResource {
         }
         String email = body.email == null ? null : PublicRequestsResource.email(body.email);
         if (body.accountId != null) {
-            PublicRequestsResource.accountId(body.accountId);
+            PublicRequestsResource.accountId(body.accountId, maps.active().map().subject());
         }
         PublicRequestsResource.requireScope(RequestType.valueOf(body.type), body.consentScope);
         DataSubjectRequest request = requests.fileByOfficer(new DataSubjectRequests.OfficerIntake(RequestType.valueOf(body.type),

@@ -69,7 +69,7 @@ public class CompletionEffects {
         try {
             SubjectRows rows = finder.rows();
             if (request.getSubjectAccountId() != null) {
-                return rows.resolve(SubjectIdentifier.of("account-id", request.getSubjectAccountId()));
+                return rows.resolve(finder.identifier("account-id", request.getSubjectAccountId()));
             }
             return request.getSubjectEmail() == null ? List.of() : rows.resolve(SubjectIdentifier.of("email", request.getSubjectEmail()));
         } catch (SQLException e) {

@@ -38,7 +38,7 @@ public class SubjectContacts {
         }
         try {
             var rows = finder.rows();
-            SubjectIdentifier identifier = SubjectIdentifier.of("account-id", accountId);
+            SubjectIdentifier identifier = finder.identifier("account-id", accountId);
             List<Object> keys = rows.resolve(identifier);
             // The address is looked up whether or not the account exists, so both answers take the same work.
             Optional<String> email = rows.emailOf(keys.size() == 1 ? keys.get(0) : identifier.value());

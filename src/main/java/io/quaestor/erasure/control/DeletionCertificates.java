@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -142,9 +143,16 @@ public class DeletionCertificates {
                     .field("Rows kept with personal fields pseudonymized or removed", totals.get("pseudonymized").toString())
                     .field("Rows kept unchanged (not the subject's data to erase)", totals.get("retained").toString());
             JsonObject v = c.getJsonObject("verification");
+            JsonArray tables = v.getJsonArray("tablesSearched");
+            long mapped = tables == null ? 0 : tables.stream().filter(t -> t.asJsonObject().getBoolean("mapped")).count();
             doc.heading("Verification scan").paragraph(v.getBoolean("clean")
-                    ? "Clean: every mapped table was searched for the subject's identifiers and none was found outside rows kept by law."
+                    ? "Clean: " + (tables == null ? "every mapped table" : "all " + tables.size() + " tables of the store (" + mapped
+                    + " in the data map, " + (tables.size() - mapped) + " not)") + " were searched for the subject's identifiers, "
+                    + "and none was found outside rows kept by law."
                     : "Not clean: " + v);
+            if (v.containsKey("method")) {
+                doc.field("How", v.getString("method"));
+            }
             doc.field("Identifiers searched", v.getJsonObject("identifiersSearched").toString())
                     .field("Pseudonyms found in rows kept by law", v.getJsonArray("pseudonymsFound").toString());
             return doc.toBytes();

@@ -57,8 +57,14 @@ final class ErasureJson {
     static JsonObject scan(SubjectErasure.Scan scan, Map<String, List<String>> identifiers) {
         JsonObjectBuilder searched = Json.createObjectBuilder();
         identifiers.forEach((kind, values) -> searched.add(kind, values.size()));
+        JsonArrayBuilder tables = Json.createArrayBuilder();
+        scan.coverage().forEach(t -> tables.add(Json.createObjectBuilder().add("table", t.table()).add("mapped", t.mapped())
+                .add("columnsSearched", t.columns()).add("rowsRead", t.rows())));
         return Json.createObjectBuilder().add("clean", scan.clean()).add("linkedRows", scan.linkedRows())
                 .add("identifiersSearched", searched)
+                .add("method", "every text, uuid, JSON and array column of every table of the store, mapped or not, read in one full"
+                        + " pass per table: email addresses anywhere in a value, ids, key hashes and prefixes as whole values")
+                .add("tablesSearched", tables)
                 .add("identifiersInClear", findings(scan.identifiersInClear()))
                 .add("pseudonymsFound", findings(scan.pseudonyms())).build();
     }
@@ -66,7 +72,7 @@ final class ErasureJson {
     private static JsonArray findings(List<SubjectErasure.Finding> findings) {
         JsonArrayBuilder array = Json.createArrayBuilder();
         findings.forEach(f -> array.add(Json.createObjectBuilder().add("table", f.table()).add("column", f.column())
-                .add("rows", f.rows()).add("retainedByLaw", f.retained())));
+                .add("rows", f.rows()).add("retainedByLaw", f.retained()).add("mapped", f.mapped())));
         return array.build();
     }
 

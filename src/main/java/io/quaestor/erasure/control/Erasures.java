@@ -314,9 +314,8 @@ public class Erasures implements Fulfilment {
     /** The pseudonyms the subject's identifiers become in each pseudonymized column: expected only in kept rows. */
     private List<String> pseudonyms(DataMap map, Map<String, List<String>> identifiers) {
         List<String> values = new ArrayList<>();
-        for (DataMap.MappedTable table : map.tables()) {
-            table.columns().stream().filter(c -> c.erasure() != null && "pseudonymize".equals(c.erasure().strategy()))
-                    .forEach(c -> identifiers.values().forEach(list -> list.forEach(v -> values.add(pseudonym(c.name(), v)))));
+        for (String context : engine(map).pseudonymContexts()) {
+            identifiers.values().forEach(list -> list.forEach(v -> values.add(pseudonym(context, v))));
         }
         return values;
     }

@@ -167,7 +167,7 @@ public class RetentionPartitionDrops extends AbstractBatchlet {
     /** A rule as planned for this run: the earliest cutoff over its tenants, and whether any tenant of it is held. */
     record PlannedRule(String store, String table, Instant earliestCutoff, boolean anyHeld) {
         boolean linkedToAccounts(DataMap map) {
-            return map.table(store, table).map(t -> t.link() != null).orElse(true);
+            return map.table(store, table).map(DataMap.MappedTable::linked).orElse(true);
         }
     }
 

@@ -44,7 +44,7 @@ public class RetentionStore {
             }
             DataMap.TenantOverride o = t.retention().tenantOverride();
             DataMap.MappedTable settings = map.table(t.store(), o.table()).orElseThrow();
-            String key = settings.link() != null ? settings.link().column() : "id";
+            String key = settings.linked() ? settings.links().get(0).column() : "id";
             try (Connection c = store(t.store()).getConnection(); PreparedStatement s = c.prepareStatement("SELECT " + q(key) + "::text, "
                     + q(o.column()) + " FROM " + q(o.table()) + " ORDER BY 1"); ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
@@ -64,7 +64,7 @@ public class RetentionStore {
             }
             DataMap.TenantOverride o = t.retention().tenantOverride();
             DataMap.MappedTable settings = map.table(t.store(), o.table()).orElseThrow();
-            String key = settings.link() != null ? settings.link().column() : "id";
+            String key = settings.linked() ? settings.links().get(0).column() : "id";
             try (Connection c = store(t.store()).getConnection(); PreparedStatement s = c.prepareStatement("UPDATE " + q(o.table())
                     + " SET " + q(o.column()) + " = ? WHERE " + q(key) + "::text = ?")) {
                 s.setInt(1, days);
@@ -112,9 +112,11 @@ public class RetentionStore {
         String clock = t.retention().clockColumn();
         String[] key = key(store, table, clock);
         String tenantColumn = t.retention().tenantOverride() == null ? null : t.retention().tenantOverride().via();
-        DataMap.Link link = t.link();
-        boolean direct = link != null && !link.isSubjectRoot() && link.referencedTable().equals(map.subject().table())
-                && link.referencedColumn().equals(map.subject().key());
+        // Held accounts are kept by the first plain link straight to the subject's key.
+        DataMap.Link link = t.links().stream().filter(l -> l.path() == null && !l.array() && !l.isSubjectRoot()
+                && l.referencedTable().equals(map.subject().table()) && l.referencedColumn().equals(map.subject().key()))
+                .findFirst().orElse(null);
+        boolean direct = link != null;
         return new RetentionPurge.Target(table, clock, key[0], key[1], tenantColumn, tenantColumn == null ? null
                 : columnType(store, table, tenantColumn), tenant, direct ? link.column() : null, cutoff);
     }
