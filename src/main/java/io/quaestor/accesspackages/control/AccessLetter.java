@@ -148,7 +148,8 @@ public final class AccessLetter {
             doc.heading("Prompts and completions")
                     .paragraph("We keep the text of some prompts and of the models' completions. What we hold about you is in "
                             + "this package, in the files for: " + String.join(", ", map.tables().stream()
-                            .filter(t -> "content".equals(t.category())).map(DataMap.MappedTable::purpose).distinct().toList())
+                            .filter(t -> "content".equals(t.category()) || t.columns().stream().anyMatch(c -> "content".equals(c.category())))
+                            .map(DataMap.MappedTable::purpose).distinct().toList())
                             + ". It is kept no longer than our retention schedule says and is erased with the rest of your data.");
         } else {
             doc.heading("Prompts and completions")

@@ -226,9 +226,9 @@ public final class DataMapReader {
     }
 
     private DataMap.MappedColumn column(Element e) {
-        Fields f = object(e.json, e.path, Set.of("name", "label", "export", "erasure"));
+        Fields f = object(e.json, e.path, Set.of("name", "label", "export", "erasure", "category"));
         return f == null ? null : new DataMap.MappedColumn(f.name("name"), f.text("label", true),
-                Boolean.TRUE.equals(f.bool("export")), erasure(f.member("erasure", false)));
+                Boolean.TRUE.equals(f.bool("export")), erasure(f.member("erasure", false)), f.oneOf("category", CATEGORIES, false));
     }
 
     private DataMap.Recipient recipient(Element e) {

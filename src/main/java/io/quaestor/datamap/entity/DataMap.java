@@ -109,7 +109,8 @@ public record DataMap(String version, String description, List<Store> stores, Su
     public record JsonEdit(JsonPath path, String strategy) {
     }
 
-    public record MappedColumn(String name, String label, boolean export, Erasure erasure) {
+    /** {@code category}, when given, is the column's own (a content column inside a metadata table); else the table's. */
+    public record MappedColumn(String name, String label, boolean export, Erasure erasure, String category) {
     }
 
     /** A row condition: {@code column = value} (the value compared as text). */
@@ -156,7 +157,8 @@ public record DataMap(String version, String description, List<Store> stores, Su
 
     /** Whether the map declares stored content (prompts, completions): the intake answer and letters must say so. */
     public boolean holdsContent() {
-        return tables.stream().anyMatch(t -> "content".equals(t.category()));
+        return tables.stream().anyMatch(t -> "content".equals(t.category())
+                || t.columns().stream().anyMatch(c -> "content".equals(c.category())));
     }
 
     public Optional<MappedTable> table(String store, String name) {

@@ -10,12 +10,12 @@ import java.util.stream.Collectors;
  * A path into a JSON column, as a map author writes it: keys separated by dots, each optionally
  * followed by {@code [*]} for every element of an array, or a leading {@code [*]} when the value
  * itself is an array ({@code user_api_key_user_id}, {@code members_with_roles[*].user_id},
- * {@code [*].email}). Keys are letters, digits and {@code _ - : @ $}, so a path is safe to write
+ * {@code [*].email}). Keys are letters, digits and {@code _ - : @}, so a path is safe to write
  * into SQL as a literal; anything else (quotes, indexes, filters, {@code $.}) is refused.
  */
 public record JsonPath(String text, List<Segment> segments) {
 
-    private static final String KEY = "[A-Za-z0-9_:@$-]{1,128}";
+    private static final String KEY = "[A-Za-z0-9_:@-]{1,128}";
     private static final Pattern SYNTAX = Pattern.compile("(?:" + KEY + "(?:\\[\\*])?|\\[\\*])(?:\\." + KEY + "(?:\\[\\*])?)*");
 
     /** A key (null for a leading {@code [*]}) and whether every element of the array there is meant. */

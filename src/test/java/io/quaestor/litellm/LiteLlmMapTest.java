@@ -1,0 +1,284 @@
+package io.quaestor.litellm;
+
+import io.quaestor.datamap.control.DataMapException;
+import io.quaestor.datamap.control.DataMapReader;
+import io.quaestor.datamap.control.DataMapValidator;
+import io.quaestor.datamap.control.ScopeQueries;
+import io.quaestor.datamap.control.SubjectErasure;
+import io.quaestor.datamap.control.SubjectRows;
+import io.quaestor.datamap.entity.DataMap;
+import io.quaestor.datamap.entity.SubjectIdentifier;
+import io.quaestor.platform.problem.InvalidInputException;
+import io.quaestor.retention.control.RetentionPurge;
+import io.quaestor.testing.LiteLlmStore;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The shipped LiteLLM map against a LiteLLM-shaped store: every engine (lookup, access rows,
+ * erasure and its scan, retention, breach scope) answers exactly what hand-written SQL over the
+ * same tables answers.
+ */
+class LiteLlmMapTest {
+
+    private static final Path MAP = Path.of("policy-templates/datamap/litellm.datamap.json");
+    private static final int USERS = 200;
+
+    private static DataSource store;
+    private static String mapText;
+    private static DataMapValidator.Validated validated;
+    private static DataMap map;
+    private static SubjectRows rows;
+
+    @BeforeAll
+    static void liteLlmStore() throws Exception {
+        store = LiteLlmStore.fresh("litellm_map");
+        LiteLlmStore.generate(store, USERS, 40);
+        mapText = Files.readString(MAP);
+        validated = check(mapText);
+        map = validated.map();
+        rows = new SubjectRows(map, store);
+    }
+
+    @Test
+    void theMapValidatesAndAdvisesTheIndexesLiteLlmLacks() {
+        assertEquals("text", map.subject().keyType());
+        List<String> warnings = validated.warnings().stream().map(Object::toString).toList();
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("LiteLLM_SpendLogs.user") && w.contains("CREATE INDEX ON \"LiteLLM_SpendLogs\" (\"user\")")), warnings.toString());
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("LiteLLM_SpendLogs.api_key")), warnings.toString());
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("(\"metadata\" ->> 'user_api_key_user_id')")), warnings.toString());
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("USING gin (\"members\")")), warnings.toString());
+        assertTrue(warnings.stream().noneMatch(w -> w.contains("clock column LiteLLM_SpendLogs.startTime")), "LiteLLM indexes startTime");
+        assertTrue(map.holdsContent(), "messages and responses are declared content");
+    }
+
+    @Test
+    void everyIdentifierFindsTheUserItNames() throws Exception {
+        for (int n : List.of(1, 2, 5, 15, 22)) {
+            String id = LiteLlmStore.userId(n);
+            assertEquals(List.of(id), rows.resolve(SubjectIdentifier.of("account-id", id, map.subject())), "by id " + n);
+            assertEquals(List.of(id), rows.resolve(SubjectIdentifier.of("email", LiteLlmStore.email(n).toUpperCase())), "by email " + n);
+            assertEquals(List.of(id), rows.resolve(SubjectIdentifier.of("api-key", LiteLlmStore.apiKey(n, 1))), "by key " + n);
+        }
+        assertTrue(rows.resolve(SubjectIdentifier.of("api-key", "sk-not-a-key-of-anyone")).isEmpty());
+        assertEquals("value", assertThrows(InvalidInputException.class,
+                () -> SubjectIdentifier.of("account-id", "okta|1\u0000", map.subject())).field());
+    }
+
+    @Test
+    void accessRowsPerTableEqualHandWrittenSql() throws Exception {
+        for (int n : List.of(7, 20, 30, 44)) {
+            String id = LiteLlmStore.userId(n);
+            Map<String, Long> streamed = rows.stream(List.of(id), (table, values) -> { });
+            Map<String, Long> expected = handWrittenCounts(id);
+            assertEquals(expected, streamed, "user " + n);
+        }
+    }
+
+    /** Each table's rows of one user, written as a LiteLLM operator would write them by hand. */
+    private static Map<String, Long> handWrittenCounts(String id) throws SQLException {
+        Map<String, String> sql = new LinkedHashMap<>();
+        sql.put("LiteLLM_UserTable", "SELECT count(*) FROM \"LiteLLM_UserTable\" WHERE user_id = ?");
+        sql.put("LiteLLM_OrganizationTable", "SELECT count(*) FROM \"LiteLLM_OrganizationTable\" o WHERE organization_id IN "
+                + "(SELECT organization_id FROM \"LiteLLM_UserTable\" WHERE user_id = ?)");
+        sql.put("LiteLLM_TeamTable", "SELECT count(*) FROM \"LiteLLM_TeamTable\" WHERE ? = ANY(members) OR ?1 = ANY(admins) "
+                + "OR members_with_roles @> jsonb_build_array(jsonb_build_object('user_id', ?1::text))");
+        sql.put("LiteLLM_TeamMembership", "SELECT count(*) FROM \"LiteLLM_TeamMembership\" WHERE user_id = ?");
+        sql.put("LiteLLM_OrganizationMembership", "SELECT count(*) FROM \"LiteLLM_OrganizationMembership\" WHERE user_id = ?");
+        sql.put("LiteLLM_VerificationToken", "SELECT count(*) FROM \"LiteLLM_VerificationToken\" WHERE user_id = ?");
+        sql.put("LiteLLM_SpendLogs", "SELECT count(*) FROM \"LiteLLM_SpendLogs\" WHERE \"user\" = ? OR metadata ->> 'user_api_key_user_id' = ?1 "
+                + "OR api_key IN (SELECT token FROM \"LiteLLM_VerificationToken\" WHERE user_id = ?1)");
+        sql.put("LiteLLM_ErrorLogs", "SELECT count(*) FROM \"LiteLLM_ErrorLogs\" WHERE request_kwargs #>> '{metadata,user_api_key_user_id}' = ?");
+        sql.put("LiteLLM_DailyUserSpend", "SELECT count(*) FROM \"LiteLLM_DailyUserSpend\" WHERE user_id = ? "
+                + "OR api_key IN (SELECT token FROM \"LiteLLM_VerificationToken\" WHERE user_id = ?1)");
+        sql.put("LiteLLM_InvitationLink", "SELECT count(*) FROM \"LiteLLM_InvitationLink\" WHERE ? IN (user_id, created_by, updated_by)");
+        sql.put("LiteLLM_AuditLog", "SELECT count(*) FROM \"LiteLLM_AuditLog\" WHERE object_id = ? OR changed_by = ?1");
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : sql.entrySet()) {
+            counts.put(e.getKey(), count(e.getValue().replace("?1", "$ID").replace("?", "$ID"), id));
+        }
+        return counts;
+    }
+
+    @Test
+    void anErasedUserIsNowhereInTheStoreAndNobodyElseIsTouched() throws Exception {
+        String id = LiteLlmStore.userId(10);
+        String email = LiteLlmStore.email(10);
+        SubjectErasure erasure = new SubjectErasure(map, store);
+        Map<String, List<String>> identifiers = erasure.identifiers(List.of(id));
+        assertEquals(List.of("Person10@Example-Corp.test"), identifiers.get("email"),
+                "user 10 keeps a mixed-case address");
+        assertEquals(2, identifiers.get("api-key").size(), "the two key hashes");
+        List<String> hashes = identifiers.get("api-key");
+        long othersBefore = rowsOfOthers(id, hashes);
+        long spendBefore = count("SELECT count(*) FROM \"LiteLLM_SpendLogs\"", null);
+        long subjectSpend = handWrittenCounts(id).get("LiteLLM_SpendLogs");
+
+        List<SubjectErasure.TableAction> applied = erasure.apply(List.of(id), LiteLlmMapTest::pseudonym,
+                done -> { });
+
+        assertEquals(subjectSpend, applied.stream().filter(a -> a.table().equals("LiteLLM_SpendLogs")).findFirst().orElseThrow().rows());
+        assertEquals(spendBefore - subjectSpend, count("SELECT count(*) FROM \"LiteLLM_SpendLogs\"", null));
+        SubjectErasure.Scan scan = erasure.scan(List.of(id), identifiers, List.of());
+        assertTrue(scan.clean(), scan.toString());
+        assertEquals(0, scan.linkedRows());
+        assertTrue(scan.coverage().stream().anyMatch(t -> t.table().equals("LiteLLM_Config") && !t.mapped()), "unmapped tables are read");
+        assertEquals(0, everywhere(email.toLowerCase()) + everywhere(id.toLowerCase()), "no table holds the address or the id");
+        assertEquals(othersBefore, rowsOfOthers(id, hashes), "every other user's rows are as they were");
+        assertEquals(0, count("SELECT count(*) FROM \"LiteLLM_TeamTable\" WHERE members_with_roles::text LIKE '%' || $ID || '%'", id));
+        assertEquals(3, count("SELECT count(*) FROM \"LiteLLM_DailyUserSpend\" WHERE user_id = $ID", pseudonym("user_id", id)),
+                "spend kept, pseudonymized");
+        assertEquals(2, count("SELECT count(*) FROM \"LiteLLM_AuditLog\" WHERE before_value ->> 'user_id' = $ID"
+                + " AND before_value -> 'user_email' IS NULL AND before_value ->> 'user_role' = 'internal_user'", pseudonym("before_value.user_id", id)),
+                "audit snapshots keep their shape without the person");
+    }
+
+    @Test
+    void theAdminsErasureCannotBeCertifiedWhileTheConfigurationNamesThem() throws Exception {
+        String admin = LiteLlmStore.userId(LiteLlmStore.ADMIN);
+        SubjectErasure erasure = new SubjectErasure(map, store);
+        Map<String, List<String>> identifiers = erasure.identifiers(List.of(admin));
+        erasure.apply(List.of(admin), LiteLlmMapTest::pseudonym, done -> { });
+        SubjectErasure.Scan scan = erasure.scan(List.of(admin), identifiers, List.of());
+        assertFalse(scan.clean());
+        assertEquals(List.of(new SubjectErasure.Finding("LiteLLM_Config", "param_value", 1, false, false)), scan.identifiersInClear(),
+                "only the table the map does not know still names the admin");
+    }
+
+    @Test
+    void retentionDeletesExactlyTheExpiredSpendLogs() throws Exception {
+        Instant cutoff = Instant.now().minus(Duration.ofDays(90));
+        long expired;
+        try (Connection c = store.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT count(*) FROM \"LiteLLM_SpendLogs\" WHERE \"startTime\" < ?")) {
+            s.setTimestamp(1, java.sql.Timestamp.from(cutoff));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                expired = rs.getLong(1);
+            }
+        }
+        assertTrue(expired > 0);
+        RetentionPurge purge = new RetentionPurge(store, new RetentionPurge.Target("LiteLLM_SpendLogs", "startTime", "request_id",
+                "text", null, null, null, "user", cutoff));
+        assertEquals(expired, purge.expired(List.of()));
+        long deleted = 0;
+        RetentionPurge.Position at = null;
+        for (RetentionPurge.Chunk chunk = null; chunk == null || !chunk.done(); at = chunk.next()) {
+            chunk = purge.next(at, 1_000, List::of, false);
+            deleted += chunk.rows();
+        }
+        assertEquals(expired, deleted);
+        assertEquals(0, purge.expired(List.of()));
+    }
+
+    @Test
+    void aBreachScopePerOrganizationEqualsSql() throws Exception {
+        DataMap.MappedTable spend = map.table("litellm", "LiteLLM_SpendLogs").orElseThrow();
+        ScopeQueries scope = new ScopeQueries(map);
+        try (Connection c = store.getConnection(); PreparedStatement s = c.prepareStatement(
+                scope.records(new ScopeQueries.Part(spend, Optional.empty()), true, false))) {
+            s.setArray(1, c.createArrayOf("text", new Object[]{"org-2"}));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                long byHand = count("SELECT count(*) FROM \"LiteLLM_SpendLogs\" l WHERE EXISTS (SELECT 1 FROM \"LiteLLM_UserTable\" u "
+                        + "WHERE u.organization_id = $ID AND (l.\"user\" = u.user_id OR l.metadata ->> 'user_api_key_user_id' = u.user_id "
+                        + "OR l.api_key IN (SELECT token FROM \"LiteLLM_VerificationToken\" k WHERE k.user_id = u.user_id)))", "org-2");
+                assertEquals(byHand, rs.getLong(1));
+                assertTrue(byHand > 0);
+            }
+        }
+    }
+
+    @Test
+    void mapsThatCannotWorkAreRefusedWithFileLineAndElement() {
+        assertProblem(mapText.replace("\"path\": \"user_api_key_user_id\"", "\"path\": \"$.user_api_key_user_id\""),
+                "unknown JSON path syntax '$.user_api_key_user_id'");
+        assertProblem(mapText.replace("{ \"column\": \"members\", \"array\": true", "{ \"column\": \"team_alias\", \"array\": true"),
+                "an array link needs an array column; 'team_alias' is text");
+        assertProblem(mapText.replace(", \"hash\": \"sha256\"", ""), "an 'api-key' identifier is matched by its hash");
+        assertProblem(mapText.replace("{ \"column\": \"user\", \"references\": \"LiteLLM_UserTable.user_id\" }",
+                "{ \"column\": \"spend\", \"references\": \"LiteLLM_UserTable.user_id\" }"), "the two cannot be compared");
+        assertProblem(mapText.replace("\"path\": \"[*].user_id\"", "\"path\": \"[0].user_id\""), "unknown JSON path syntax '[0].user_id'");
+        DataMapException error = assertThrows(DataMapException.class, () -> check(mapText.replace("\"path\": \"user_api_key_user_id\"",
+                "\"path\": \"a..b\"")));
+        assertTrue(error.problems().get(0).toString().matches("litellm\\.datamap\\.json:\\d+: \\(document\\)\\.tables\\[6]\\.links\\[2]\\.path: .*"),
+                error.problems().get(0).toString());
+    }
+
+    private static String pseudonym(String context, String value) {
+        return "ps_" + Integer.toHexString((context + value).hashCode());
+    }
+
+    private static void assertProblem(String json, String expected) {
+        DataMapException error = assertThrows(DataMapException.class, () -> check(json));
+        assertTrue(error.problems().toString().contains(expected), error.problems().toString());
+    }
+
+    private static DataMapValidator.Validated check(String json) {
+        return DataMapValidator.check(DataMapReader.read(new StringReader(json), "litellm.datamap.json"),
+                name -> "default".equals(name) ? Optional.of(store) : Optional.empty());
+    }
+
+    /** Rows in any text, JSON or array column of any table whose text holds this value. */
+    private static long everywhere(String value) throws SQLException {
+        long found = 0;
+        List<String[]> columns = new ArrayList<>();
+        try (Connection c = store.getConnection(); PreparedStatement s = c.prepareStatement("SELECT table_name, column_name FROM information_schema.columns "
+                + "WHERE table_schema = current_schema() AND data_type IN ('text', 'jsonb', 'ARRAY')"); ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                columns.add(new String[]{rs.getString(1), rs.getString(2)});
+            }
+        }
+        for (String[] column : columns) {
+            found += count("SELECT count(*) FROM \"" + column[0] + "\" WHERE lower(\"" + column[1] + "\"::text) LIKE '%' || $ID || '%'", value);
+        }
+        return found;
+    }
+
+    /** A sum of row hashes over the rows that name neither the user nor one of their key hashes, nor hold a pseudonym. */
+    private static long rowsOfOthers(String id, List<String> hashes) throws SQLException {
+        long sum = 0;
+        // Rows kept with pseudonyms no longer name the user; they are the user's, not others'.
+        String others = "position($ID in t::text) = 0 AND position('ps_' in t::text) = 0" + hashes.stream().map(h -> " AND position('" + h + "' in t::text) = 0")
+                .collect(java.util.stream.Collectors.joining());
+        for (String table : List.of("LiteLLM_UserTable", "LiteLLM_VerificationToken", "LiteLLM_SpendLogs", "LiteLLM_ErrorLogs",
+                "LiteLLM_TeamMembership", "LiteLLM_DailyUserSpend", "LiteLLM_AuditLog")) {
+            sum += count("SELECT coalesce(sum(hashtext(t::text)::bigint), 0) FROM \"" + table + "\" t WHERE " + others, id);
+        }
+        return sum;
+    }
+
+    private static long count(String sql, String id) throws SQLException {
+        try (Connection c = store.getConnection(); PreparedStatement s = c.prepareStatement(sql.replace("$ID", "?"))) {
+            int parameters = s.getParameterMetaData().getParameterCount();
+            for (int i = 1; i <= parameters; i++) {
+                s.setString(i, id);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}
