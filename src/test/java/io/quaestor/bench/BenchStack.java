@@ -128,10 +128,24 @@ final class BenchStack implements AutoCloseable {
 
     /** Runs a script with psql on the gateway store, as the baselines do; returns the seconds it took. */
     double psqlOnGateway(String script, boolean singleTransaction) throws Exception {
+        return psqlOn(EmbeddedDatabase.GATEWAY_DB, script, singleTransaction);
+    }
+
+    /** A database of the stack's server, as the gateway role reaches it. */
+    org.postgresql.ds.PGSimpleDataSource asGateway(String name) {
+        org.postgresql.ds.PGSimpleDataSource store = new org.postgresql.ds.PGSimpleDataSource();
+        store.setURL(database.jdbcUrl(name));
+        store.setUser(EmbeddedDatabase.GATEWAY_ROLE);
+        store.setPassword(GATEWAY_PASSWORD);
+        return store;
+    }
+
+    /** Runs a script with psql on one database of the stack, as the gateway role; returns the seconds it took. */
+    double psqlOn(String databaseName, String script, boolean singleTransaction) throws Exception {
         java.nio.file.Path file = java.nio.file.Files.createTempFile("bench-script", ".sql");
         java.nio.file.Files.writeString(file, script);
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("psql", "-q", "-h", "127.0.0.1", "-p",
-                Integer.toString(database.port()), "-U", EmbeddedDatabase.GATEWAY_ROLE, "-d", EmbeddedDatabase.GATEWAY_DB,
+                Integer.toString(database.port()), "-U", EmbeddedDatabase.GATEWAY_ROLE, "-d", databaseName,
                 "-v", "ON_ERROR_STOP=1", "-f", file.toString()));
         if (singleTransaction) {
             command.add("--single-transaction");
@@ -147,5 +161,13 @@ final class BenchStack implements AutoCloseable {
         double seconds = (System.nanoTime() - start) / 1e9;
         java.nio.file.Files.delete(file);
         return seconds;
+    }
+
+    /** One of the engine's statements with the subjects' keys written in (an SQL array literal) instead of bound, for psql. */
+    static String withKeys(String sql, String keysArray) {
+        if (!sql.startsWith(io.quaestor.datamap.control.SubjectQueries.WITH_KEYS)) {
+            throw new IllegalArgumentException("not a statement about the subjects' keys: " + sql);
+        }
+        return "WITH subject_keys AS (SELECT " + keysArray + " AS k) " + sql.substring(io.quaestor.datamap.control.SubjectQueries.WITH_KEYS.length());
     }
 }

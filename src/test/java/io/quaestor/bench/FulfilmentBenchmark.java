@@ -156,7 +156,7 @@ final class FulfilmentBenchmark implements Benchmark {
         Path dir = Files.createTempDirectory("bench-copy");
         StringBuilder script = new StringBuilder();
         for (DataMap.MappedTable table : queries.subjectTables()) {
-            String sql = queries.rows(table).replace("ANY(?)", "ANY('{" + key + "}'::uuid[])");
+            String sql = BenchStack.withKeys(queries.rows(table), "'{" + key + "}'::uuid[]");
             script.append("\\copy (").append(sql).append(") TO '").append(dir.resolve(table.name() + ".csv")).append("' WITH CSV HEADER\n");
             script.append("\\copy (SELECT row_to_json(r) FROM (").append(sql).append(") r) TO '")
                     .append(dir.resolve(table.name() + ".json")).append("'\n");
@@ -174,22 +174,22 @@ final class FulfilmentBenchmark implements Benchmark {
     /** What the strategies amount to in plain SQL, deepest link first, in one transaction. */
     private static double psqlErase(BenchStack stack, DataMap map, UUID key) throws Exception {
         SubjectQueries queries = new SubjectQueries(map);
-        String keys = "ANY('{" + key + "}'::uuid[])";
+        String keys = "'{" + key + "}'::uuid[]";
         StringBuilder script = new StringBuilder();
         List<DataMap.MappedTable> ordered = queries.subjectTables().stream()
                 .sorted(java.util.Comparator.comparingInt((DataMap.MappedTable t) -> -queries.depth(t))).toList();
         for (DataMap.MappedTable table : ordered) {
             if ("delete-row".equals(table.erasure().strategy())) {
-                script.append(queries.delete(table).replace("ANY(?)", keys)).append(";\n");
+                script.append(BenchStack.withKeys(queries.delete(table), keys)).append(";\n");
                 continue;
             }
             String sets = table.columns().stream().filter(c -> c.erasure() != null).map(c -> "\"" + c.name() + "\" = "
                     + ("pseudonymize".equals(c.erasure().strategy()) ? "'ps_' || md5(\"" + c.name() + "\")" : "NULL"))
                     .collect(Collectors.joining(", "));
             if (!sets.isEmpty()) {
-                String count = queries.count(table);
-                script.append("UPDATE \"").append(table.name()).append("\" t0 SET ").append(sets).append(" WHERE ")
-                        .append(count.substring(count.indexOf(" WHERE ") + 7).replace("ANY(?)", keys)).append(";\n");
+                String count = BenchStack.withKeys(queries.count(table), keys);
+                script.append(count, 0, count.indexOf("SELECT count(*)")).append("UPDATE \"").append(table.name()).append("\" t0 SET ")
+                        .append(sets).append(" WHERE ").append(count.substring(count.indexOf(" WHERE ") + 7)).append(";\n");
             }
         }
         return stack.psqlOnGateway(script.toString(), true);

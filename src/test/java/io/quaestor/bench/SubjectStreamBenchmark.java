@@ -115,7 +115,7 @@ final class SubjectStreamBenchmark implements Benchmark {
         SubjectQueries queries = new SubjectQueries(map);
         StringBuilder script = new StringBuilder();
         for (DataMap.MappedTable table : queries.subjectTables()) {
-            script.append("\\copy (").append(queries.rows(table).replace("ANY(?)", "ANY('{" + key + "}'::uuid[])"))
+            script.append("\\copy (").append(BenchStack.withKeys(queries.rows(table), "'{" + key + "}'::uuid[]"))
                     .append(") TO '/dev/null'\n");
         }
         Path file = Files.createTempFile("subject-copy", ".sql");

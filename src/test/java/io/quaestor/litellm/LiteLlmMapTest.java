@@ -1,6 +1,8 @@
 package io.quaestor.litellm;
 
+import io.quaestor.breach.control.BreachScope;
 import io.quaestor.datamap.control.DataMapException;
+import io.quaestor.datamap.control.RetentionSettings;
 import io.quaestor.datamap.control.DataMapReader;
 import io.quaestor.datamap.control.DataMapValidator;
 import io.quaestor.datamap.control.ScopeQueries;
@@ -201,13 +203,82 @@ class LiteLlmMapTest {
             s.setArray(1, c.createArrayOf("text", new Object[]{"org-2"}));
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
-                long byHand = count("SELECT count(*) FROM \"LiteLLM_SpendLogs\" l WHERE EXISTS (SELECT 1 FROM \"LiteLLM_UserTable\" u "
-                        + "WHERE u.organization_id = $ID AND (l.\"user\" = u.user_id OR l.metadata ->> 'user_api_key_user_id' = u.user_id "
-                        + "OR l.api_key IN (SELECT token FROM \"LiteLLM_VerificationToken\" k WHERE k.user_id = u.user_id)))", "org-2");
+                long byHand = count("SELECT count(*) FROM \"LiteLLM_SpendLogs\" l WHERE (l.organization_id = $ID OR l.team_id = $ID) "
+                        + "AND EXISTS (SELECT 1 FROM \"LiteLLM_UserTable\" u WHERE l.\"user\" = u.user_id "
+                        + "OR l.metadata ->> 'user_api_key_user_id' = u.user_id "
+                        + "OR l.api_key IN (SELECT token FROM \"LiteLLM_VerificationToken\" k WHERE k.user_id = u.user_id))", "org-2");
                 assertEquals(byHand, rs.getLong(1));
                 assertTrue(byHand > 0);
             }
         }
+    }
+
+    @Test
+    void aBreachScopePerTeamCountsTheTeamsRowsAndItsMembers() throws Exception {
+        BreachScope.Result result = BreachScope.compute(map, store, new BreachScope.Description(List.of("team-3"), List.of(), null, null,
+                null, List.of("technical-metadata"), false));
+        assertEquals(count("SELECT count(*) FROM \"LiteLLM_SpendLogs\" WHERE team_id = $ID OR organization_id = $ID", "team-3"),
+                part(result, "LiteLLM_SpendLogs").records(),
+                "spend logs by their own team column, whoever they belong to");
+        String members = "SELECT user_id FROM \"LiteLLM_TeamMembership\" WHERE team_id = $ID UNION SELECT user_id FROM \"LiteLLM_UserTable\" "
+                + "WHERE $ID = ANY(teams) OR organization_id = $ID";
+        assertEquals(count("SELECT count(*) FROM \"LiteLLM_ErrorLogs\" WHERE request_kwargs #>> '{metadata,user_api_key_user_id}' IN (" + members + ")", "team-3"),
+                part(result, "LiteLLM_ErrorLogs").records(), "error logs of the team's members (they name no team)");
+        long subjects = count("SELECT count(*) FROM \"LiteLLM_UserTable\" u WHERE EXISTS (SELECT 1 FROM \"LiteLLM_SpendLogs\" l WHERE l.team_id = $ID "
+                + "AND (l.\"user\" = u.user_id OR l.metadata ->> 'user_api_key_user_id' = u.user_id OR l.api_key IN (SELECT token FROM "
+                + "\"LiteLLM_VerificationToken\" k WHERE k.user_id = u.user_id))) OR (u.user_id IN (" + members + ") AND EXISTS (SELECT 1 FROM "
+                + "\"LiteLLM_ErrorLogs\" e WHERE e.request_kwargs #>> '{metadata,user_api_key_user_id}' = u.user_id))", "team-3");
+        assertEquals(subjects, result.subjects());
+        assertTrue(subjects > 0);
+        assertEquals(java.util.Set.of("org-" + (12 % 4 + 1), "team-" + (12 % 20 + 1), "team-" + (12 * 7 % 20 + 1)),
+                new SubjectRows(map, store).allTenantsOf(List.of(LiteLlmStore.userId(12))),
+                "user 12 is in its organization, its own team and a second one");
+    }
+
+    @Test
+    void rowsKeptAfterErasureStillCountInAWindowScopeAsNoLongerIdentifiable() throws Exception {
+        SubjectErasure erasure = new SubjectErasure(map, store);
+        erasure.apply(List.of(LiteLlmStore.userId(40)), LiteLlmMapTest::pseudonym, done -> { });
+        BreachScope.Result result = BreachScope.compute(map, store, new BreachScope.Description(List.of(), List.of(),
+                Instant.now().minus(Duration.ofDays(400)), Instant.now().plus(Duration.ofDays(1)), null, List.of("security"), false));
+        BreachScope.TablePart audit = part(result, "LiteLLM_AuditLog");
+        long unlinked = count("SELECT count(*) FROM \"LiteLLM_AuditLog\" a WHERE NOT EXISTS (SELECT 1 FROM \"LiteLLM_UserTable\" u "
+                + "WHERE a.object_id = u.user_id OR a.changed_by = u.user_id)", null);
+        assertTrue(unlinked >= 2, "user 40's two audit rows are kept, pseudonymized");
+        assertEquals(unlinked, audit.unidentifiable());
+        assertEquals(count("SELECT count(*) FROM \"LiteLLM_AuditLog\"", null), audit.records(), "every audit row was exposed");
+    }
+
+    @Test
+    void teamsSetTheirOwnRetentionInTheirJsonMetadata() throws Exception {
+        DataMap.TenantOverride override = map.table("litellm", "LiteLLM_SpendLogs").orElseThrow().retention().tenantOverride();
+        try (Connection c = store.getConnection()) {
+            try (PreparedStatement s = c.prepareStatement(RetentionSettings.write(map, "litellm", override))) {
+                s.setInt(1, 14);
+                s.setString(2, "team-4");
+                assertEquals(1, s.executeUpdate());
+            }
+            Map<String, Integer> days = new LinkedHashMap<>();
+            try (PreparedStatement s = c.prepareStatement(RetentionSettings.read(map, "litellm", override)); ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    days.put(rs.getString(1), (Integer) rs.getObject(2));
+                }
+            }
+            assertEquals(14, days.get("team-4"));
+            assertEquals(60, days.get("team-5"));
+            assertEquals("{\"retention_days\": 14}", single(c, "SELECT metadata::text FROM \"LiteLLM_TeamTable\" WHERE team_id = 'team-4'"));
+        }
+    }
+
+    private static String single(Connection c, String sql) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static BreachScope.TablePart part(BreachScope.Result result, String table) {
+        return result.tables().stream().filter(t -> t.table().equals(table)).findFirst().orElseThrow();
     }
 
     @Test

@@ -60,6 +60,11 @@ public final class LiteLlmStore {
      * user has about {@code spendPerUser} spend logs (every tenth user ten times as many).
      */
     public static void generate(DataSource store, int users, int spendPerUser) throws SQLException {
+        generate(store, users, spendPerUser, 0, 0);
+    }
+
+    /** As {@link #generate(DataSource, int, int)}, with users 1 to {@code heavyUsers} holding {@code heavyRows} spend logs each. */
+    public static void generate(DataSource store, int users, int spendPerUser, int heavyUsers, int heavyRows) throws SQLException {
         try (Connection c = store.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement s = c.prepareStatement(GENERATE)) {
@@ -68,6 +73,8 @@ public final class LiteLlmStore {
                 s.setInt(3, Math.max(1, users / 50));
                 s.setInt(4, spendPerUser);
                 s.setInt(5, ADMIN);
+                s.setInt(6, heavyUsers);
+                s.setInt(7, heavyRows);
                 s.execute();
             }
             c.commit();
@@ -94,9 +101,10 @@ public final class LiteLlmStore {
         }
     }
 
-    /** Parameters: users, teams, organizations, spend logs per user, the admin's number. */
+    /** Parameters: users, teams, organizations, spend logs per user, the admin's number, heavy users and their spend logs. */
     private static final String GENERATE = """
-            CREATE TEMP TABLE gen_params ON COMMIT DROP AS SELECT ?::int AS users, ?::int AS teams, ?::int AS orgs, ?::int AS spend, ?::int AS admin;
+            CREATE TEMP TABLE gen_params ON COMMIT DROP AS SELECT ?::int AS users, ?::int AS teams, ?::int AS orgs, ?::int AS spend,
+              ?::int AS admin, ?::int AS heavy, ?::int AS heavy_rows;
             CREATE TEMP TABLE gen_users ON COMMIT DROP AS
               SELECT n,
                      CASE n % 3 WHEN 0 THEN 'okta|' || (100000 + n) WHEN 1 THEN 'user-' || substr(md5('u' || n), 1, 12)
@@ -153,7 +161,8 @@ public final class LiteLlmStore {
                      CASE WHEN i % 5 = 0 THEN jsonb_build_object('choices', jsonb_build_array(jsonb_build_object('message', jsonb_build_object('content', 'Ticket ' || i || ' summary')))) ELSE '{}'::jsonb END,
                      'success'
               FROM gen_params p, gen_users u
-              CROSS JOIN LATERAL generate_series(1, CASE WHEN u.n % 10 = 0 THEN p.spend * 10 ELSE p.spend END) i
+              CROSS JOIN LATERAL generate_series(1, CASE WHEN u.n <= p.heavy THEN p.heavy_rows WHEN u.n % 10 = 0 THEN p.spend * 10
+                                                          ELSE p.spend END) i
               JOIN gen_keys k ON k.n = u.n AND k.k = i % 2;
             INSERT INTO "LiteLLM_ErrorLogs" (request_id, "startTime", "endTime", model_group, request_kwargs, exception_type, exception_string, status_code)
               SELECT 'err-' || u.n || '-' || i, now() - ((i * 11 + u.n) % 60) * interval '1 day', now() - ((i * 11 + u.n) % 60) * interval '1 day',

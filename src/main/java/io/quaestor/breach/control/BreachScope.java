@@ -30,7 +30,9 @@ import java.util.function.Consumer;
  * of the matching categories is counted, rows narrowed to the window on the table's own time
  * column. A table without one (the accounts themselves) takes part in a windowed scope only when
  * its category is named. Subjects are the accounts with at least one affected row. The list of
- * accounts to notify is streamed in keyset pages, never held whole.
+ * accounts to notify is streamed in keyset pages, never held whole. Rows kept after an erasure,
+ * whose subject is no longer identifiable, still count as records where the scope can place them
+ * (by the row's own tenant column or time), reported apart.
  *
  * Reads only; runs outside any transaction, so no store connection is open when one begins.
  */
@@ -62,8 +64,11 @@ public class BreachScope {
         }
     }
 
-    /** One table's part in the result. */
-    public record TablePart(String store, String table, String category, long records, String window) {
+    /**
+     * One table's part in the result: {@code records} in all, of which {@code unidentifiable}
+     * belong to no subject any more (kept after erasure, pseudonymized) but were exposed all the same.
+     */
+    public record TablePart(String store, String table, String category, long records, long unidentifiable, String window) {
     }
 
     public record Result(String dataMapVersion, String store, String region, long subjects, long records, List<TablePart> tables,
@@ -132,9 +137,12 @@ public class BreachScope {
                 Optional<String> clock = ScopeQueries.timeColumn(table);
                 ScopeQueries.Part part = new ScopeQueries.Part(table, d.from() == null ? Optional.empty() : clock);
                 parts.add(part);
-                long records = count(c, queries.records(part, !d.tenants().isEmpty(), !d.accounts().isEmpty()), d,
-                        part.windowColumn().isPresent() ? 1 : 0);
-                tables.add(new TablePart(table.store(), table.name(), table.category(), records, d.from() == null ? "none given"
+                int windows = part.windowColumn().isPresent() ? 1 : 0;
+                long records = count(c, queries.records(part, !d.tenants().isEmpty(), !d.accounts().isEmpty()), d, windows);
+                Optional<String> unplaced = queries.unidentifiable(part, !d.tenants().isEmpty(), !d.accounts().isEmpty());
+                long unidentifiable = unplaced.isPresent() ? count(c, unplaced.get(), d, windows) : 0;
+                tables.add(new TablePart(table.store(), table.name(), table.category(), records + unidentifiable, unidentifiable,
+                        d.from() == null ? "none given"
                         : clock.map(col -> "on " + col).orElse("not applicable: no time column; included because its category was named")));
             }
             long subjects = parts.isEmpty() ? 0 : count(c, queries.subjectCount(parts, !d.tenants().isEmpty(), !d.accounts().isEmpty()), d,

@@ -81,9 +81,24 @@ public final class DataMapReader {
         if (e == null) {
             return null;
         }
-        Fields f = object(e.json, e.path, Set.of("store", "table", "key", "tenant", "restrictionFlag", "identifiers"));
+        Fields f = object(e.json, e.path, Set.of("store", "table", "key", "tenant", "restrictionFlag", "identifiers", "memberships"));
         return f == null ? null : new DataMap.Subject(f.identifier("store"), f.name("table"), f.name("key"),
-                f.name("tenant"), f.optionalName("restrictionFlag"), f.list("identifiers", true, this::identifier));
+                f.name("tenant"), f.optionalName("restrictionFlag"), f.list("identifiers", true, this::identifier),
+                f.list("memberships", false, this::membership));
+    }
+
+    private DataMap.Membership membership(Element e) {
+        Fields f = object(e.json, e.path, Set.of("table", "subjectColumn", "tenantColumn"));
+        if (f == null) {
+            return null;
+        }
+        boolean table = f.obj.members().containsKey("table");
+        if (table != f.obj.members().containsKey("subjectColumn")) {
+            problem(e.json.line(), e.path, "a membership table names both 'table' and 'subjectColumn'; an array column of the"
+                    + " subject's table names only 'tenantColumn'");
+            return null;
+        }
+        return new DataMap.Membership(table ? f.name("table") : null, table ? f.name("subjectColumn") : null, f.name("tenantColumn"));
     }
 
     private DataMap.Identifier identifier(Element e) {
@@ -101,7 +116,7 @@ public final class DataMapReader {
 
     private DataMap.MappedTable table(Element e) {
         Fields f = object(e.json, e.path, Set.of("store", "name", "category", "purpose", "legalBasis", "source", "link", "links",
-                "retention", "erasure", "blocksErasure", "columns"));
+                "tenant", "retention", "erasure", "blocksErasure", "columns"));
         if (f == null) {
             return null;
         }
@@ -119,9 +134,28 @@ public final class DataMapReader {
         links.removeIf(java.util.Objects::isNull);
         return new DataMap.MappedTable(f.identifier("store"), f.name("name"), f.oneOf("category", CATEGORIES, true),
                 f.text("purpose", true), f.oneOf("legalBasis", Set.of("contract", "legal obligation", "legitimate interest", "consent"), true),
-                f.text("source", true), links, retention(f.member("retention", false)),
+                f.text("source", true), links, tenants(f), retention(f.member("retention", false)),
                 erasure(f.member("erasure", false)), condition(f.member("blocksErasure", false)), f.list("columns", true, this::column),
                 e.json.line());
+    }
+
+    /** "tenant": one column or several (a row may name its team and its organization). */
+    private List<String> tenants(Fields f) {
+        Element e = f.member("tenant", false);
+        if (e == null) {
+            return List.of();
+        }
+        if (e.json instanceof LocatedJson.Arr) {
+            return f.list("tenant", true, c -> {
+                if (c.json instanceof LocatedJson.Val v && v.value() instanceof JsonString s && DATABASE_NAME.matcher(s.getString()).matches()) {
+                    return s.getString();
+                }
+                problem(c.json.line(), c.path, "must be a column name");
+                return null;
+            });
+        }
+        String column = f.name("tenant");
+        return column == null ? List.of() : List.of(column);
     }
 
     private DataMap.Condition condition(Element e) {
@@ -186,8 +220,14 @@ public final class DataMapReader {
         Element override = f.member("tenantOverride", false);
         DataMap.TenantOverride tenant = null;
         if (override != null) {
-            Fields o = object(override.json, override.path, Set.of("table", "column", "via"));
-            tenant = o == null ? null : new DataMap.TenantOverride(o.name("table"), o.name("column"), o.name("via"));
+            Fields o = object(override.json, override.path, Set.of("table", "column", "via", "key", "path"));
+            String pathText = o == null ? null : o.text("path", false);
+            JsonPath path = pathText == null ? null : JsonPath.parse(pathText).filter(JsonPath::scalar).orElse(null);
+            if (pathText != null && path == null) {
+                problem(override.json.line(), override.path + ".path", "unknown JSON path syntax '" + pathText + "': one key, as a.b (no [*])");
+            }
+            tenant = o == null ? null : new DataMap.TenantOverride(o.name("table"), o.name("column"), o.name("via"),
+                    o.optionalName("key"), path);
         }
         Integer period = f.integer("periodDays", true, 1, 36_500);
         return new DataMap.Retention(f.name("clockColumn"), period == null ? 0 : period,

@@ -31,7 +31,7 @@ public final class DataMapValidator {
 
     private static final Set<String> TIME_TYPES = Set.of("timestamp with time zone", "timestamp without time zone", "date");
     private static final Set<String> TEXT_TYPES = Set.of("text", "character varying", "character");
-    private static final Set<String> INTEGER_TYPES = Set.of("integer", "smallint", "bigint");
+    private static final Set<String> NUMBER_TYPES = Set.of("integer", "smallint", "bigint", "numeric", "real", "double precision");
 
     private static final Set<String> JSON_TYPES = Set.of("json", "jsonb");
 
@@ -167,6 +167,11 @@ public final class DataMapValidator {
                 problem(at + ".name", "column '" + table.name() + "." + column.name() + "' does not exist");
             } else if (column.erasure() != null) {
                 checkColumnErasure(table, column, live, at + ".erasure");
+            }
+        }
+        for (String tenant : table.tenants()) {
+            if (!columns.containsKey(tenant)) {
+                problem(element + ".tenant", "column '" + table.name() + "." + tenant + "' does not exist");
             }
         }
         if (table.blocksErasure() != null && !columns.containsKey(table.blocksErasure().column())) {
@@ -336,12 +341,17 @@ public final class DataMapValidator {
             if (!columns.containsKey(override.via())) {
                 problem(at + ".tenantOverride.via", "column '" + table.name() + "." + override.via() + "' does not exist");
             }
-            Column setting = Optional.ofNullable(schema.get(table.store()).get(override.table()))
-                    .map(t -> t.get(override.column())).orElse(null);
+            Map<String, Column> settings = schema.get(table.store()).getOrDefault(override.table(), Map.of());
+            Column setting = settings.get(override.column());
+            String key = RetentionSettings.keyOf(map, table.store(), override);
             if (setting == null) {
                 problem(at + ".tenantOverride", "column '" + override.table() + "." + override.column() + "' does not exist");
-            } else if (!INTEGER_TYPES.contains(setting.type())) {
-                problem(at + ".tenantOverride.column", "type mismatch: a retention setting must be an integer number of days");
+            } else if (override.path() != null ? !JSON_TYPES.contains(setting.type()) : !NUMBER_TYPES.contains(setting.type())) {
+                problem(at + ".tenantOverride.column", "type mismatch: a retention setting is a number of days, in a number column"
+                        + " or at a JSON path of a json column; '" + override.column() + "' is " + setting.type());
+            }
+            if (!settings.isEmpty() && !settings.containsKey(key)) {
+                problem(at + ".tenantOverride.key", "column '" + override.table() + "." + key + "' (the tenant's id) does not exist");
             }
         }
         if (retention.legalFloorYears() != null && (retention.ground() == null || retention.ground().isBlank())) {
@@ -407,6 +417,9 @@ public final class DataMapValidator {
         if (!tables.getOrDefault(subject.table(), Map.of()).containsKey(subject.tenant())) {
             problem("(document).subject.tenant", "column '" + subject.table() + "." + subject.tenant() + "' does not exist");
         }
+        for (int i = 0; i < subject.memberships().size(); i++) {
+            checkMembership(subject, subject.memberships().get(i), tables, "(document).subject.memberships[" + i + "]");
+        }
         if (subject.restrictionFlag() != null && !tables.getOrDefault(subject.table(), Map.of()).containsKey(subject.restrictionFlag())) {
             problem("(document).subject.restrictionFlag", "column '" + subject.table() + "." + subject.restrictionFlag() + "' does not exist");
         }
@@ -420,6 +433,33 @@ public final class DataMapValidator {
                 problem(at + ".column", "column '" + identifier.table() + "." + identifier.column() + "' does not exist");
             } else if (identifier.hash() != null && !"text".equals(family(column.udt()))) {
                 problem(at + ".column", "a hashed identifier is compared as hex text; '" + identifier.column() + "' is " + column.type());
+            }
+        }
+    }
+
+    private void checkMembership(DataMap.Subject subject, DataMap.Membership membership, Map<String, Map<String, Column>> tables,
+                                 String at) {
+        String table = membership.isArray() ? subject.table() : membership.table();
+        Map<String, Column> columns = tables.get(table);
+        if (columns == null) {
+            problem(at + ".table", "table '" + table + "' does not exist");
+            return;
+        }
+        Column tenant = columns.get(membership.tenantColumn());
+        if (tenant == null) {
+            problem(at + ".tenantColumn", "column '" + table + "." + membership.tenantColumn() + "' does not exist");
+        } else if (membership.isArray() && !tenant.isArray()) {
+            problem(at + ".tenantColumn", "a membership without a table is an array column of the subject's table; '"
+                    + membership.tenantColumn() + "' is " + tenant.type());
+        }
+        if (!membership.isArray()) {
+            Column member = columns.get(membership.subjectColumn());
+            Column key = tables.getOrDefault(subject.table(), Map.of()).get(subject.key());
+            if (member == null) {
+                problem(at + ".subjectColumn", "column '" + table + "." + membership.subjectColumn() + "' does not exist");
+            } else if (key != null && !family(member.udt()).equals(family(key.udt()))) {
+                problem(at + ".subjectColumn", "type mismatch: " + table + "." + membership.subjectColumn() + " is " + member.type()
+                        + " but the subject's key is " + key.type() + "; the two cannot be compared");
             }
         }
     }

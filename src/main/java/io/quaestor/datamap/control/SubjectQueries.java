@@ -121,6 +121,37 @@ public final class SubjectQueries {
                 + q(subject.key()) + " = ANY(?)";
     }
 
+    /**
+     * The condition that subject {@code alias} is in one of some tenants: its home tenant column,
+     * or any membership. {@code tenants} is a text-array expression usable in {@code = ANY()},
+     * {@code tenantArray} the same as a plain array value (for {@code &&}).
+     */
+    public String inTenants(String alias, String tenants, String tenantArray) {
+        DataMap.Subject subject = map.subject();
+        List<String> any = new ArrayList<>();
+        any.add(alias + "." + q(subject.tenant()) + "::text = ANY(" + tenants + ")");
+        for (DataMap.Membership m : subject.memberships()) {
+            any.add(m.isArray() ? alias + "." + q(m.tenantColumn()) + "::text[] && " + tenantArray
+                    : "EXISTS (SELECT 1 FROM " + q(m.table()) + " m WHERE m." + q(m.subjectColumn()) + " = " + alias + "." + q(subject.key())
+                    + " AND m." + q(m.tenantColumn()) + "::text = ANY(" + tenants + "))");
+        }
+        return any.size() == 1 ? any.get(0) : "(" + String.join(" OR ", any) + ")";
+    }
+
+    /** Every tenant of the subjects bound as one array parameter (home and memberships), as text. */
+    public String allTenants() {
+        DataMap.Subject subject = map.subject();
+        String keys = "ANY(ARRAY(SELECT unnest(k) FROM subject_keys))";
+        StringBuilder sql = new StringBuilder(WITH_KEYS + "SELECT " + q(subject.tenant()) + "::text FROM " + q(subject.table())
+                + " WHERE " + q(subject.key()) + " = " + keys);
+        for (DataMap.Membership m : subject.memberships()) {
+            sql.append(" UNION ").append(m.isArray()
+                    ? "SELECT unnest(" + q(m.tenantColumn()) + ")::text FROM " + q(subject.table()) + " WHERE " + q(subject.key()) + " = " + keys
+                    : "SELECT " + q(m.tenantColumn()) + "::text FROM " + q(m.table()) + " WHERE " + q(m.subjectColumn()) + " = " + keys);
+        }
+        return sql.toString();
+    }
+
     /** The subject's email (the column of the identifier of kind email), by subject key; one parameter. */
     public Optional<String> email() {
         DataMap.Subject subject = map.subject();
@@ -298,6 +329,11 @@ public final class SubjectQueries {
     /** The type of the subject's key, for binding the array of keys. */
     public String subjectKey() {
         return map.subject().key();
+    }
+
+    /** The condition that row {@code alias} of the table belongs to the subject whose key is the column {@code keyColumn} of an outer query. */
+    public String belongsToKeyOf(DataMap.MappedTable table, String alias, String keyColumn) {
+        return belongs(table, alias, Keys.correlated(keyColumn), 1);
     }
 
     /** The condition that a row ({@code alias}) of the table belongs to the subjects: any of its links matches. */

@@ -86,6 +86,25 @@ public final class SubjectRows {
         return tenants;
     }
 
+    /** Every tenant of these subjects, at home or by a membership (a hold on any of them holds the subjects). */
+    public java.util.Set<String> allTenantsOf(List<Object> subjectKeys) throws SQLException {
+        java.util.Set<String> tenants = new java.util.TreeSet<>();
+        if (subjectKeys.isEmpty()) {
+            return tenants;
+        }
+        try (Connection c = store.getConnection(); PreparedStatement s = c.prepareStatement(queries.allTenants())) {
+            s.setArray(1, c.createArrayOf(keyArrayType(c), subjectKeys.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getString(1) != null) {
+                        tenants.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return tenants;
+    }
+
     /** The subject's email address, where the map says where it is kept. */
     public java.util.Optional<String> emailOf(Object subjectKey) throws SQLException {
         java.util.Optional<String> sql = queries.email();

@@ -21,19 +21,21 @@ public record DataMap(String version, String description, List<Store> stores, Su
      * belongs to; {@code restrictionFlag}, when given, the boolean column that restricts processing.
      */
     public record Subject(String store, String table, String key, String tenant, String restrictionFlag,
-                          List<Identifier> identifiers, String keyType, String tenantType) {
+                          List<Identifier> identifiers, List<Membership> memberships, String keyType, String tenantType) {
         public Subject {
             identifiers = List.copyOf(identifiers);
+            memberships = memberships == null ? List.of() : List.copyOf(memberships);
         }
 
         /** As read from the file: the key and tenant types are learnt from the live schema by the validator. */
-        public Subject(String store, String table, String key, String tenant, String restrictionFlag, List<Identifier> identifiers) {
-            this(store, table, key, tenant, restrictionFlag, identifiers, null, null);
+        public Subject(String store, String table, String key, String tenant, String restrictionFlag, List<Identifier> identifiers,
+                       List<Membership> memberships) {
+            this(store, table, key, tenant, restrictionFlag, identifiers, memberships, null, null);
         }
 
         /** With the type family (uuid, integer or text) of the key and the tenant, as the store has them. */
         public Subject typed(String keyType, String tenantType) {
-            return new Subject(store, table, key, tenant, restrictionFlag, identifiers, keyType, tenantType);
+            return new Subject(store, table, key, tenant, restrictionFlag, identifiers, memberships, keyType, tenantType);
         }
 
         public Optional<Identifier> identifier(String kind) {
@@ -46,6 +48,17 @@ public record DataMap(String version, String description, List<Store> stores, Su
      * subject presents (an API key), as lower-case hex: Quaestor hashes the presented value and
      * compares hashes.
      */
+    /**
+     * A further tenant a subject belongs to, beside the home tenant column: rows of a membership
+     * {@code table} ({@code subjectColumn} the subject's key, {@code tenantColumn} the tenant), or,
+     * with no table, an array column of the subject's own table holding tenant ids.
+     */
+    public record Membership(String table, String subjectColumn, String tenantColumn) {
+        public boolean isArray() {
+            return table == null;
+        }
+    }
+
     public record Identifier(String kind, String table, String column, String match, String hash) {
         public Identifier(String kind, String table, String column, String match) {
             this(kind, table, column, match, null);
@@ -84,7 +97,12 @@ public record DataMap(String version, String description, List<Store> stores, Su
         }
     }
 
-    public record TenantOverride(String table, String column, String via) {
+    /**
+     * A tenant's own retention setting: in {@code table}, the row whose {@code key} column is the
+     * tenant holds the days in {@code column} (any number type), or at the JSON {@code path} of it;
+     * {@code via} is the purged table's column naming the row's tenant.
+     */
+    public record TenantOverride(String table, String column, String via, String key, JsonPath path) {
     }
 
     public record Retention(String clockColumn, int periodDays, String trigger, TenantOverride tenantOverride,
@@ -122,11 +140,17 @@ public record DataMap(String version, String description, List<Store> stores, Su
      * officer's approval (for example invoices still open).
      */
     public record MappedTable(String store, String name, String category, String purpose, String legalBasis, String source,
-                              List<Link> links, Retention retention, Erasure erasure, Condition blocksErasure, List<MappedColumn> columns,
-                              int line) {
+                              List<Link> links, List<String> tenants, Retention retention, Erasure erasure, Condition blocksErasure,
+                              List<MappedColumn> columns, int line) {
         public MappedTable {
             links = links == null ? List.of() : List.copyOf(links);
+            tenants = tenants == null ? List.of() : List.copyOf(tenants);
             columns = List.copyOf(columns);
+        }
+
+        /** Whether the rows name their own tenant (in one or more columns), so a tenant scope reads them directly. */
+        public boolean hasRowTenant() {
+            return !tenants.isEmpty();
         }
 
         /** Whether rows of this table can belong to a subject. */

@@ -73,11 +73,14 @@ public class DeletionCertificates {
     @Inject
     Clock clock;
 
+    @Inject
+    io.quaestor.datamap.control.DataMaps maps;
+
     @Transactional
     public Certificate issue(ErasureRuns.Run run, List<Object> keys, List<SubjectErasure.TableAction> applied, JsonObject scan) {
         Instant now = clock.instant();
         String reference = run.requestId() == null ? null : em.find(DataSubjectRequest.class, run.requestId()).getReference();
-        String content = content(run, reference, applied, scan, now).toString();
+        String content = content(run, reference, applied, scan, now, keyTables()).toString();
         String sha256 = io.quaestor.platform.crypto.Digests.sha256Hex(content);
         AuditEvent sealed = audit.appendAction(null, "erasure.certified", "erasure-run", run.id().toString(), run.tenant(),
                 Map.of("sha256", sha256, "subject", run.subjectPseudonym(), "request", reference == null ? "" : reference));
@@ -127,7 +130,9 @@ public class DeletionCertificates {
         JsonObject c = certificate.json();
         try (PdfDocument doc = new PdfDocument("Deletion certificate", "Quaestor", certificate.issuedAt())) {
             doc.field("Request", c.getString("request", "—")).field("Cause", c.getString("cause"))
-                    .field("Subject (pseudonym)", c.getString("subject")).field("Data map version", c.getString("dataMapVersion"))
+                    .field("Subject (pseudonym)", c.getString("subject")).field("Data map version", c.getString("dataMapVersion")
+                            + (c.containsKey("finishedUnderDataMapVersion") ? " at the start; " + c.getString("finishedUnderDataMapVersion")
+                            + " when carried out (planned again)" : ""))
                     .field("Started", c.getString("startedAt")).field("Certified", c.getString("certifiedAt"))
                     .field("SHA-256 of the JSON certificate", certificate.sha256())
                     .field("Sealed in the audit trail by event", certificate.auditEventId().toString());
@@ -169,8 +174,14 @@ public class DeletionCertificates {
         return t.getString("category") + " / " + t.getString("table") + ": " + what;
     }
 
+    /** The tables where the map finds API keys (by prefix or by hash): their deleted rows are the subject's keys. */
+    private java.util.Set<String> keyTables() {
+        return maps.active().map().subject().identifiers().stream().filter(i -> i.kind().startsWith("api-key"))
+                .map(io.quaestor.datamap.entity.DataMap.Identifier::table).collect(java.util.stream.Collectors.toSet());
+    }
+
     private static JsonObject content(ErasureRuns.Run run, String reference, List<SubjectErasure.TableAction> applied,
-                                      JsonObject scan, Instant now) {
+                                      JsonObject scan, Instant now, java.util.Set<String> keyTables) {
         Map<String, JsonArrayBuilder> stores = new java.util.LinkedHashMap<>();
         long deleted = 0;
         long pseudonymized = 0;
@@ -191,7 +202,7 @@ public class DeletionCertificates {
             stores.computeIfAbsent(a.store(), s -> Json.createArrayBuilder()).add(table);
             if ("delete-row".equals(a.strategy())) {
                 deleted += a.rows();
-                keysDeleted += a.table().equals("api_keys") ? a.rows() : 0;
+                keysDeleted += keyTables.contains(a.table()) ? a.rows() : 0;
             } else if (!a.columns().isEmpty()) {
                 pseudonymized += a.rows();
             } else {
@@ -204,6 +215,10 @@ public class DeletionCertificates {
                 .add("run", run.id().toString()).add("cause", run.cause());
         if (reference != null) {
             o.add("request", reference);
+        }
+        if (run.finishedMapVersion() != null && !run.finishedMapVersion().equals(run.dataMapVersion())) {
+            o.add("finishedUnderDataMapVersion", run.finishedMapVersion()).add("replanned", "The data map changed while the erasure "
+                    + "ran; it was planned again and carried out under version " + run.finishedMapVersion() + ".");
         }
         return o.add("subject", run.subjectPseudonym()).add("tenant", run.tenant()).add("dataMapVersion", run.dataMapVersion())
                 .add("startedBy", run.startedBy()).add("startedAt", run.startedAt().toString()).add("certifiedAt", now.toString())

@@ -29,12 +29,13 @@ public class ErasureRuns {
     /** STARTED (holds checked, keys being revoked), APPLYING (store transaction about to commit), APPLIED, CERTIFIED, UNVERIFIED. */
     public record Run(UUID id, UUID requestId, String cause, String subjectPseudonym, String tenant, String state,
                       String dataMapVersion, byte[] sealedIdentifiers, String planned, String applied, String scan, int attempts,
-                      String startedBy, Instant startedAt, Instant finishedAt, String lastError, Instant lastErrorAt) {
+                      String startedBy, Instant startedAt, Instant finishedAt, String lastError, Instant lastErrorAt,
+                      String finishedMapVersion) {
     }
 
     private static final String COLUMNS = "id, request_id, cause, subject_pseudonym, tenant, state, datamap_version, "
             + "sealed_identifiers, planned, applied, scan, attempts, started_by, started_at, finished_at";
-    private static final String READ_COLUMNS = COLUMNS + ", last_error, last_error_at";
+    private static final String READ_COLUMNS = COLUMNS + ", last_error, last_error_at, finished_map_version";
 
     @Resource(lookup = Datasources.QUAESTOR)
     DataSource quaestor;
@@ -109,6 +110,20 @@ public class ErasureRuns {
         return one("SELECT " + READ_COLUMNS + " FROM erasure_run WHERE id = ?", id);
     }
 
+    /** The run goes on under a newer data map than it started with: the new version and the plan made against it. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void replanned(UUID id, String version, String planned) {
+        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(
+                "UPDATE erasure_run SET finished_map_version = ?, planned = ? WHERE id = ?")) {
+            s.setString(1, version);
+            s.setString(2, planned);
+            s.setObject(3, id);
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("the erasure run could not be updated", e);
+        }
+    }
+
     /** Why the last attempt failed, without values; committed at once, whatever happens to the caller's work. */
     public void failed(UUID id, String cause) {
         try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(
@@ -132,7 +147,7 @@ public class ErasureRuns {
                 return Optional.of(new Run(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getString(6), rs.getString(7), rs.getBytes(8), rs.getString(9), rs.getString(10),
                         rs.getString(11), rs.getInt(12), rs.getString(13), Timestamps.instant(rs, 14), Timestamps.instant(rs, 15),
-                        rs.getString(16), Timestamps.instant(rs, 17)));
+                        rs.getString(16), Timestamps.instant(rs, 17), rs.getString(18)));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("the erasure run could not be read", e);

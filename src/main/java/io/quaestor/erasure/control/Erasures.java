@@ -143,14 +143,14 @@ public class Erasures implements Fulfilment {
         try {
             Map<Object, String> tenants = finder.rows().tenantsOf(keys);
             List<SubjectErasure.TableAction> plan = engine.plan(keys);
-            requireNoHolds(keys, tenants, plan, reference == null ? "a closed account" : reference);
+            requireNoHolds(keys, finder.rows().allTenantsOf(keys), plan, reference == null ? "a closed account" : reference);
             Subject subject = new Subject(keys, engine.identifiers(keys));
             UUID id = UUID.randomUUID();
             String tenant = tenants.values().stream().findFirst().orElse("-");
             String pseudonym = keys.isEmpty() ? "none" : accessAudit.accountPseudonym(tenant, keys.get(0).toString());
             ErasureRuns.Run run = new ErasureRuns.Run(id, requestId, cause, pseudonym, tenant, "STARTED", map.version(),
                     SealedStream.seal(sealingKey(), seal(subject), context(id)), ErasureJson.actions(plan).toString(),
-                    applied(List.of(), null), null, 0, startedBy, clock.instant(), null, null, null);
+                    applied(List.of(), null), null, 0, startedBy, clock.instant(), null, null, null, null);
             self.recordStart(run, reference, keys);
             return run;
         } catch (SQLException e) {
@@ -169,6 +169,13 @@ public class Erasures implements Fulfilment {
         audit.appendAction(null, "erasure.started", "erasure-run", run.id().toString(), run.tenant(),
                 Map.of("cause", run.cause(), "subject", run.subjectPseudonym(), "request", reference == null ? "" : reference,
                         "dataMapVersion", run.dataMapVersion()));
+    }
+
+    @Transactional
+    public void recordReplanned(ErasureRuns.Run run, String version, String planned) {
+        runs.replanned(run.id(), version, planned);
+        audit.appendAction(null, "erasure.replanned", "erasure-run", run.id().toString(), run.tenant(),
+                Map.of("startedUnder", run.dataMapVersion(), "finishingUnder", version));
     }
 
     /** Takes the run from wherever it stands to its certificate; refuses if another instance holds it. */
@@ -194,6 +201,12 @@ public class Erasures implements Fulfilment {
         DataMap map = maps.active().map();
         SubjectErasure engine = engine(map);
         Subject subject = unseal(run);
+        if (!map.version().equals(run.dataMapVersion()) && !map.version().equals(run.finishedMapVersion())) {
+            // The map changed since the start: what is erased, and how, follows the map in force now, and the run says so.
+            self.recordReplanned(run, map.version(), ErasureJson.actions(engine.plan(subject.keys())).toString());
+            LOG.info("erasure.replanned", Map.of("run", run.id().toString(), "startedUnder", run.dataMapVersion(),
+                    "finishingUnder", map.version()));
+        }
         JsonObject applied = ErasureJson.object(run.applied());
         boolean apply = run.state().equals("STARTED");
         if (run.state().equals("APPLYING")) {
@@ -229,7 +242,7 @@ public class Erasures implements Fulfilment {
 
     private JsonObject apply(ErasureRuns.Run run, SubjectErasure engine, Subject subject, JsonObject applied) {
         try {
-            Map<Object, String> tenants = finder.rows().tenantsOf(subject.keys());
+            java.util.Set<String> tenants = finder.rows().allTenantsOf(subject.keys());
             JsonObject[] pending = new JsonObject[1];
             engine.apply(subject.keys(), this::pseudonym, done -> {
                 requireNoHolds(subject.keys(), tenants, done, run.subjectPseudonym());
@@ -298,11 +311,11 @@ public class Erasures implements Fulfilment {
         }
     }
 
-    private void requireNoHolds(List<Object> keys, Map<Object, String> tenants, List<SubjectErasure.TableAction> actions,
+    private void requireNoHolds(List<Object> keys, java.util.Set<String> tenants, List<SubjectErasure.TableAction> actions,
                                 String what) {
         TreeSet<String> categories = new TreeSet<>();
         actions.stream().filter(a -> a.rows() > 0).forEach(a -> categories.add(a.category()));
-        holds.requireNone(new TreeSet<>(tenants.values()), keys.stream().map(Object::toString).toList(), categories,
+        holds.requireNone(new TreeSet<>(tenants), keys.stream().map(Object::toString).toList(), categories,
                 "Erasure for " + what);
     }
 

@@ -1,6 +1,7 @@
 package io.quaestor.retention.batch;
 
 import io.quaestor.datamap.control.DataMaps;
+import io.quaestor.datamap.control.RetentionSettings;
 import io.quaestor.datamap.entity.DataMap;
 import io.quaestor.holds.control.LegalHolds;
 import io.quaestor.holds.entity.HoldScope;
@@ -35,20 +36,20 @@ public class RetentionStore {
         return maps.datasource(datasource).orElseThrow(() -> new IllegalStateException("store " + name + " is not configured"));
     }
 
-    /** Each tenant's own retention setting, from the first rule that allows one (tenant id as text). */
+    /** Each tenant's own retention setting, from the first rule that allows one (tenant id as text; unset ones left out). */
     public Map<String, Integer> tenantDays(DataMap map) throws SQLException {
         Map<String, Integer> days = new LinkedHashMap<>();
         for (DataMap.MappedTable t : map.tables()) {
             if (t.retention() == null || t.retention().tenantOverride() == null) {
                 continue;
             }
-            DataMap.TenantOverride o = t.retention().tenantOverride();
-            DataMap.MappedTable settings = map.table(t.store(), o.table()).orElseThrow();
-            String key = settings.linked() ? settings.links().get(0).column() : "id";
-            try (Connection c = store(t.store()).getConnection(); PreparedStatement s = c.prepareStatement("SELECT " + q(key) + "::text, "
-                    + q(o.column()) + " FROM " + q(o.table()) + " ORDER BY 1"); ResultSet rs = s.executeQuery()) {
+            try (Connection c = store(t.store()).getConnection(); PreparedStatement s = c.prepareStatement(
+                    RetentionSettings.read(map, t.store(), t.retention().tenantOverride())); ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    days.put(rs.getString(1), rs.getInt(2));
+                    int value = rs.getInt(2);
+                    if (!rs.wasNull()) {
+                        days.put(rs.getString(1), value);
+                    }
                 }
             }
             break;
@@ -62,11 +63,8 @@ public class RetentionStore {
             if (t.retention() == null || t.retention().tenantOverride() == null) {
                 continue;
             }
-            DataMap.TenantOverride o = t.retention().tenantOverride();
-            DataMap.MappedTable settings = map.table(t.store(), o.table()).orElseThrow();
-            String key = settings.linked() ? settings.links().get(0).column() : "id";
-            try (Connection c = store(t.store()).getConnection(); PreparedStatement s = c.prepareStatement("UPDATE " + q(o.table())
-                    + " SET " + q(o.column()) + " = ? WHERE " + q(key) + "::text = ?")) {
+            try (Connection c = store(t.store()).getConnection(); PreparedStatement s = c.prepareStatement(
+                    RetentionSettings.write(map, t.store(), t.retention().tenantOverride()))) {
                 s.setInt(1, days);
                 s.setString(2, tenant);
                 return s.executeUpdate() == 1;
@@ -88,8 +86,11 @@ public class RetentionStore {
         }
         DataMap map = maps.active().map();
         DataMap.Subject subject = map.subject();
-        try (Connection c = store(subject.store()).getConnection(); PreparedStatement s = c.prepareStatement("SELECT " + q(subject.key())
-                + "::text FROM " + q(subject.table()) + " WHERE " + q(subject.tenant()) + "::text = ANY(?) ORDER BY 1")) {
+        String inHeldTenants = new io.quaestor.datamap.control.SubjectQueries(map).inTenants("s",
+                "ARRAY(SELECT unnest(t) FROM held_tenants)", "(SELECT t FROM held_tenants)");
+        try (Connection c = store(subject.store()).getConnection(); PreparedStatement s = c.prepareStatement("WITH held_tenants AS "
+                + "(SELECT ?::text[] AS t) SELECT s." + q(subject.key()) + "::text FROM " + q(subject.table()) + " s WHERE "
+                + inHeldTenants + " ORDER BY 1")) {
             s.setArray(1, c.createArrayOf("text", tenants.toArray()));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
@@ -112,13 +113,16 @@ public class RetentionStore {
         String clock = t.retention().clockColumn();
         String[] key = key(store, table, clock);
         String tenantColumn = t.retention().tenantOverride() == null ? null : t.retention().tenantOverride().via();
-        // Held accounts are kept by the first plain link straight to the subject's key.
-        DataMap.Link link = t.links().stream().filter(l -> l.path() == null && !l.array() && !l.isSubjectRoot()
-                && l.referencedTable().equals(map.subject().table()) && l.referencedColumn().equals(map.subject().key()))
-                .findFirst().orElse(null);
+        // A held account keeps its rows by any link; a partition can be checked by column only where one plain link is all there is.
+        DataMap.Link link = t.links().size() != 1 ? null : t.links().stream().filter(l -> l.path() == null && !l.array()
+                && !l.isSubjectRoot() && l.referencedTable().equals(map.subject().table())
+                && l.referencedColumn().equals(map.subject().key())).findFirst().orElse(null);
         boolean direct = link != null;
+        String heldRows = !t.linked() ? null : t.isSubjectRoot() ? "t." + q(map.subject().key()) + "::text = ANY(?)" : "EXISTS (SELECT 1 FROM " + q(map.subject().table()) + " s WHERE s."
+                + q(map.subject().key()) + "::text = ANY(?) AND " + new io.quaestor.datamap.control.SubjectQueries(map)
+                .belongsToKeyOf(t, "t", "s." + q(map.subject().key())) + ")";
         return new RetentionPurge.Target(table, clock, key[0], key[1], tenantColumn, tenantColumn == null ? null
-                : columnType(store, table, tenantColumn), tenant, direct ? link.column() : null, cutoff);
+                : columnType(store, table, tenantColumn), tenant, direct ? link.column() : null, heldRows, cutoff);
     }
 
     private String columnType(String store, String table, String column) throws SQLException {

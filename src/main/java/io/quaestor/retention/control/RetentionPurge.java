@@ -35,9 +35,21 @@ public final class RetentionPurge {
         List<String> now() throws Exception;
     }
 
-    /** One rule applied to one tenant's rows (tenant null: every row of the table). */
+    /**
+     * One rule applied to one tenant's rows (tenant null: every row of the table). {@code heldRows}
+     * is the condition, on row {@code t}, that the row belongs to one of the held accounts bound as
+     * its one text-array parameter (any link of the table counts); {@code accountColumn} the plain
+     * column that alone links the rows to accounts, where there is one (partition drops check it).
+     */
     public record Target(String table, String clockColumn, String keyColumn, String keyType, String tenantColumn, String tenantType,
-                         String tenant, String accountColumn, Instant cutoff) {
+                         String tenant, String accountColumn, String heldRows, Instant cutoff) {
+
+        /** A target whose rows are linked to accounts by one plain column (or by none). */
+        public Target(String table, String clockColumn, String keyColumn, String keyType, String tenantColumn, String tenantType,
+                      String tenant, String accountColumn, Instant cutoff) {
+            this(table, clockColumn, keyColumn, keyType, tenantColumn, tenantType, tenant, accountColumn,
+                    accountColumn == null ? null : "t." + q(accountColumn) + "::text = ANY(?)", cutoff);
+        }
     }
 
     private final DataSource store;
@@ -161,8 +173,8 @@ public final class RetentionPurge {
         if (after) {
             conditions.add("(t." + q(target.clockColumn()) + ", t." + q(target.keyColumn()) + ") > (?, ?::" + target.keyType() + ")");
         }
-        if (skipAccounts && target.accountColumn() != null) {
-            conditions.add("(t." + q(target.accountColumn()) + " IS NULL OR NOT (t." + q(target.accountColumn()) + "::text = ANY(?)))");
+        if (skipAccounts && target.heldRows() != null) {
+            conditions.add("(" + target.heldRows() + ") IS NOT TRUE");
         }
         return String.join(" AND ", conditions);
     }
@@ -177,7 +189,7 @@ public final class RetentionPurge {
             s.setTimestamp(i++, Timestamp.from(from.clock()));
             s.setString(i++, from.key());
         }
-        if (!heldAccounts.isEmpty() && target.accountColumn() != null) {
+        if (!heldAccounts.isEmpty() && target.heldRows() != null) {
             Array array = c.createArrayOf("text", heldAccounts.toArray());
             s.setArray(i, array);
         }

@@ -1,0 +1,151 @@
+package io.quaestor.litellm;
+
+import io.quaestor.launcher.EmbeddedDatabase;
+import io.quaestor.security.entity.Role;
+import io.quaestor.testing.Api;
+import io.quaestor.testing.ExtraInstance;
+import io.quaestor.testing.LiteLlmStore;
+import io.quaestor.testing.StaffFixtures;
+import io.quaestor.testing.TestDatabase;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Quaestor serving a LiteLLM proxy's store through HTTP, as an operator adopting it would run it:
+ * the shipped LiteLLM map, a LiteLLM-shaped database, a Payara Micro of its own. Requests are filed
+ * by LiteLLM's free-text user ids, and an erasure is carried out and certified over every table.
+ */
+class LiteLlmIT {
+
+    private static final String QUAESTOR_DB = "quaestor_litellm";
+    private static final String STORE_DB = "litellm_it";
+    private static ExtraInstance instance;
+    private static Api api;
+    private static Api.Session admin;
+    private static Api.Bearer officer;
+    private static DataSource store;
+
+    @BeforeAll
+    static void quaestorBesideLiteLlm() throws Exception {
+        try (Connection c = TestDatabase.superuser("postgres"); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + QUAESTOR_DB);
+            s.execute("CREATE DATABASE " + QUAESTOR_DB + " OWNER " + EmbeddedDatabase.QUAESTOR_OWNER);
+        }
+        store = LiteLlmStore.fresh(STORE_DB);
+        LiteLlmStore.generate(store, 100, 20);
+        String port = System.getProperty("quaestor.test.pg.port");
+        instance = ExtraInstance.start("litellm-instance", 18480, List.of(
+                "-Dquaestor.db.url=jdbc:postgresql://127.0.0.1:" + port + "/" + QUAESTOR_DB,
+                "-Dquaestor.gateway.db.url=jdbc:postgresql://127.0.0.1:" + port + "/" + STORE_DB,
+                "-Dquaestor.gateway.reference-store=false",
+                "-Dquaestor.datamap.file=" + Path.of("policy-templates/datamap/litellm.datamap.json").toAbsolutePath()));
+        instance.awaitReady(Duration.ofMinutes(4));
+        api = new Api(instance.base().toURL());
+        Api.Session first = signIn(StaffFixtures.BOOTSTRAP_PASSWORD);
+        assertEquals(204, api.put("api/me/password", "{\"currentPassword\":\"" + StaffFixtures.BOOTSTRAP_PASSWORD
+                + "\",\"newPassword\":\"LiteLLM-Test-Passphrase-1\"}", first).status());
+        admin = signIn("LiteLLM-Test-Passphrase-1");
+        JsonObject user = StaffFixtures.createUser(api, admin, "litellm-officer", "PERSON", Role.PRIVACY_OFFICER).getJsonObject("user");
+        officer = new Api.Bearer(StaffFixtures.issueToken(api, admin, user.getString("id"), Role.PRIVACY_OFFICER));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (instance != null) {
+            instance.close();
+        }
+    }
+
+    @Test
+    void theActiveMapIsLiteLlmsWithTheIndexesItAdvises() {
+        Api.Reply reply = api.get("api/datamap", admin);
+        assertEquals(200, reply.status(), reply.body());
+        assertTrue(reply.json().getJsonObject("map").getString("version").startsWith("litellm-"), reply.body());
+        assertTrue(reply.json().getJsonArray("warnings").getValuesAs(jakarta.json.JsonString::getString).stream()
+                .anyMatch(w -> w.contains("CREATE INDEX ON \"LiteLLM_SpendLogs\" (\"user\")")), reply.body());
+    }
+
+    @Test
+    void requestsAreFiledByLiteLlmsOwnUserIdsAndAMalformedOneIsNamed() {
+        Api.Reply filed = api.post("api/public/requests", "{\"type\":\"ACCESS\",\"accountId\":\"" + LiteLlmStore.userId(6)
+                + "\",\"region\":\"EU\"}", Api.ANONYMOUS);
+        assertEquals(202, filed.status(), filed.body());
+        JsonObject content = filed.json().getJsonObject("promptContent");
+        assertTrue(content.getBoolean("heldByUs"), "the LiteLLM map declares stored prompts: " + filed.body());
+        Api.Reply malformed = api.post("api/public/requests", "{\"type\":\"ACCESS\",\"accountId\":\"okta|" + "9".repeat(300)
+                + "\",\"region\":\"EU\"}", Api.ANONYMOUS);
+        assertEquals(422, malformed.status(), malformed.body());
+        assertTrue(malformed.body().contains("accountId"), malformed.body());
+    }
+
+    @Test
+    void anErasureOfALiteLlmUserIsCertifiedAfterEveryTableWasSearched() throws Exception {
+        String user = LiteLlmStore.userId(20);
+        Api.Reply filed = api.post("api/dsar/requests", "{\"type\":\"ERASURE\",\"accountId\":\"" + user + "\",\"region\":\"EU\","
+                + "\"receivedAt\":\"" + Instant.now().minus(1, ChronoUnit.HOURS) + "\",\"evidence\":\"signed request on file\"}", officer);
+        assertEquals(201, filed.status(), filed.body());
+        String id = filed.json().getString("id");
+        assertEquals(200, api.post("api/dsar/requests/" + id + "/actions", "{\"action\":\"start\"}", officer).status());
+        Api.Reply done = api.post("api/dsar/requests/" + id + "/actions", "{\"action\":\"complete\"}", officer);
+        assertEquals(200, done.status(), done.body());
+        assertEquals("COMPLETED", done.json().getString("status"));
+
+        Api.Reply certificate = api.get("api/dsar/erasures/" + id + "/certificate", officer);
+        assertEquals(200, certificate.status(), certificate.body());
+        JsonObject verification = certificate.json().getJsonObject("verification");
+        assertTrue(verification.getBoolean("clean"), certificate.body());
+        List<JsonObject> tables = verification.getJsonArray("tablesSearched").getValuesAs(JsonValue::asJsonObject);
+        assertTrue(tables.stream().anyMatch(t -> t.getString("table").equals("LiteLLM_Config") && !t.getBoolean("mapped")), certificate.body());
+        assertTrue(tables.stream().anyMatch(t -> t.getString("table").equals("LiteLLM_SpendLogs") && t.getBoolean("mapped")), certificate.body());
+        assertTrue(certificate.json().getString("apiKeys").contains("2 key record(s) were then deleted"), certificate.body());
+        assertFalse(certificate.body().contains(user), "the certificate names the subject only by pseudonym");
+        assertEquals(0, rowsNaming(user) + rowsNaming(LiteLlmStore.email(20)), "no row of any table names the user");
+    }
+
+    /** Rows of every table whose text holds the value, case aside. */
+    private static long rowsNaming(String value) throws Exception {
+        long rows = 0;
+        try (Connection c = store.getConnection(); Statement s = c.createStatement();
+             ResultSet tables = s.executeQuery("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")) {
+            List<String> names = new java.util.ArrayList<>();
+            while (tables.next()) {
+                names.add(tables.getString(1));
+            }
+            for (String table : names) {
+                try (PreparedStatement p = c.prepareStatement("SELECT count(*) FROM \"" + table + "\" t WHERE position(lower(?) in lower(t::text)) > 0")) {
+                    p.setString(1, value);
+                    try (ResultSet rs = p.executeQuery()) {
+                        rs.next();
+                        rows += rs.getLong(1);
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static Api.Session signIn(String password) {
+        Api.Reply reply = api.post("api/session", "{\"username\":\"admin\",\"password\":\"" + password + "\"}", Api.ANONYMOUS);
+        assertEquals(201, reply.status(), reply.body());
+        String cookie = reply.header("Set-Cookie").orElseThrow().split(";", 2)[0].split("=", 2)[1];
+        return new Api.Session(cookie, reply.json().getString("csrfToken"), true);
+    }
+}
