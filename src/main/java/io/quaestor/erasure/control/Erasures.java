@@ -361,7 +361,10 @@ public class Erasures implements Fulfilment {
         JsonObject o = ErasureJson.object(new String(SealedStream.open(sealingKey(), run.sealedIdentifiers(), context(run.id())),
                 StandardCharsets.UTF_8));
         List<Object> keys = new ArrayList<>();
-        o.getJsonArray("keys").getValuesAs(jakarta.json.JsonString.class).forEach(k -> keys.add(UUID.fromString(k.getString())));
+        DataMap.Subject subject = maps.active().map().subject();
+        // Keys were sealed as text; they come back in the store key's own type (a UUID, a number, or text as LiteLLM's user ids).
+        o.getJsonArray("keys").getValuesAs(jakarta.json.JsonString.class).forEach(k -> keys.add(
+                io.quaestor.datamap.entity.SubjectIdentifier.of("account-id", k.getString(), subject).value()));
         Map<String, List<String>> identifiers = new TreeMap<>();
         o.getJsonObject("identifiers").forEach((kind, values) -> identifiers.put(kind,
                 values.asJsonArray().getValuesAs(jakarta.json.JsonString.class).stream().map(jakarta.json.JsonString::getString).toList()));
