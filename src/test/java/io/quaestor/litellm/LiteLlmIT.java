@@ -42,6 +42,8 @@ class LiteLlmIT {
     private static Api.Session admin;
     private static Api.Bearer officer;
     private static DataSource store;
+    /** The map the instance reads: a copy of the shipped one, so a test can change it and reload. */
+    private static final Path MAP = Path.of("target", "litellm-it.datamap.json");
 
     @BeforeAll
     static void quaestorBesideLiteLlm() throws Exception {
@@ -49,6 +51,8 @@ class LiteLlmIT {
             s.execute("DROP DATABASE IF EXISTS " + QUAESTOR_DB);
             s.execute("CREATE DATABASE " + QUAESTOR_DB + " OWNER " + EmbeddedDatabase.QUAESTOR_OWNER);
         }
+        java.nio.file.Files.copy(Path.of("policy-templates/datamap/litellm.datamap.json"), MAP,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         store = LiteLlmStore.fresh(STORE_DB);
         LiteLlmStore.generate(store, 100, 20);
         String port = System.getProperty("quaestor.test.pg.port");
@@ -56,7 +60,7 @@ class LiteLlmIT {
                 "-Dquaestor.db.url=jdbc:postgresql://127.0.0.1:" + port + "/" + QUAESTOR_DB,
                 "-Dquaestor.gateway.db.url=jdbc:postgresql://127.0.0.1:" + port + "/" + STORE_DB,
                 "-Dquaestor.gateway.reference-store=false",
-                "-Dquaestor.datamap.file=" + Path.of("policy-templates/datamap/litellm.datamap.json").toAbsolutePath()));
+                "-Dquaestor.datamap.file=" + MAP.toAbsolutePath()));
         instance.awaitReady(Duration.ofMinutes(4));
         api = new Api(instance.base().toURL());
         Api.Session first = signIn(StaffFixtures.BOOTSTRAP_PASSWORD);
@@ -118,6 +122,38 @@ class LiteLlmIT {
         assertTrue(certificate.json().getString("apiKeys").contains("2 key record(s) were then deleted"), certificate.body());
         assertFalse(certificate.body().contains(user), "the certificate names the subject only by pseudonym");
         assertEquals(0, rowsNaming(user) + rowsNaming(LiteLlmStore.email(20)), "no row of any table names the user");
+    }
+
+    @Test
+    void teamsSetTheirRetentionInLiteLlmsOwnMetadataOrInQuaestorAsTheMapSays() throws Exception {
+        Api.Reply set = api.put("api/retention/tenants/team-4", "{\"metadataRetentionDays\":21}", admin);
+        assertEquals(200, set.status(), set.body());
+        try (Connection c = store.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT metadata ->> 'retention_days' FROM \"LiteLLM_TeamTable\" WHERE team_id = 'team-4'")) {
+            rs.next();
+            assertEquals("21", rs.getString(1), "written into the team's own JSON metadata");
+        }
+        assertEquals(404, api.put("api/retention/tenants/team-none", "{\"metadataRetentionDays\":21}", admin).status());
+
+        String shipped = java.nio.file.Files.readString(MAP);
+        try {
+            java.nio.file.Files.writeString(MAP, shipped.replace("\"version\": \"litellm-", "\"version\": \"quaestor-kept-litellm-")
+                    .replace("\"tenantOverride\": { \"table\": \"LiteLLM_TeamTable\", \"key\": \"team_id\", \"column\": \"metadata\", "
+                            + "\"path\": \"retention_days\", \"via\": \"team_id\" }", "\"tenantOverride\": { \"source\": \"quaestor\", \"via\": \"team_id\" }"));
+            Api.Reply reloaded = api.post("api/datamap/reload", "", admin);
+            assertEquals(200, reloaded.status(), reloaded.body());
+            assertEquals(200, api.put("api/retention/tenants/team-5", "{\"metadataRetentionDays\":45}", admin).status());
+            assertEquals(404, api.put("api/retention/tenants/team-none", "{\"metadataRetentionDays\":45}", admin).status(),
+                    "a tenant nobody is in");
+            try (Connection c = TestDatabase.superuser(QUAESTOR_DB); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT days FROM tenant_retention WHERE tenant = 'team-5'")) {
+                assertTrue(rs.next(), "kept in Quaestor's own table");
+                assertEquals(45, rs.getInt(1));
+            }
+        } finally {
+            java.nio.file.Files.writeString(MAP, shipped);
+            assertEquals(200, api.post("api/datamap/reload", "", admin).status());
+        }
     }
 
     /** Rows of every table whose text holds the value, case aside. */

@@ -73,6 +73,22 @@ class LiteLlmMapTest {
         assertTrue(warnings.stream().anyMatch(w -> w.contains("USING gin (\"members\")")), warnings.toString());
         assertTrue(warnings.stream().noneMatch(w -> w.contains("clock column LiteLLM_SpendLogs.startTime")), "LiteLLM indexes startTime");
         assertTrue(map.holdsContent(), "messages and responses are declared content");
+        assertTrue(warnings.stream().noneMatch(w -> w.contains("content:")), "every payload column is declared: " + warnings);
+    }
+
+    @Test
+    void payloadsTheMapDoesNotDeclareAreFlagged() {
+        String undeclared = mapText.replace(",\n        { \"name\": \"proxy_server_request\", \"label\": \"Request as received (when the proxy "
+                + "stores it)\", \"export\": true, \"category\": \"content\" }", "")
+                .replace("\n        { \"name\": \"request_kwargs\", \"label\": \"Failed request, with its messages\", \"export\": true, "
+                        + "\"category\": \"content\" },", "");
+        List<String> warnings = check(undeclared).warnings().stream().map(Object::toString).toList();
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("content: LiteLLM_SpendLogs.proxy_server_request is named like stored prompt")),
+                warnings.toString());
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("content: LiteLLM_ErrorLogs.request_kwargs -> messages is a JSON key")),
+                warnings.toString());
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("LiteLLM_ErrorLogs.request_kwargs holds values shaped like chat messages")),
+                warnings.toString());
     }
 
     @Test
@@ -195,6 +211,35 @@ class LiteLlmMapTest {
     }
 
     @Test
+    void aTableWithoutPrimaryKeyIsPurgedByPhysicalAddress() throws Exception {
+        try (Connection c = store.getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE \"Request Log Archive\" (\"loggedAt\" timestamp(3) NOT NULL, note text)");
+            s.execute("INSERT INTO \"Request Log Archive\" SELECT now() - g * interval '1 day', 'n' || g FROM generate_series(1, 2500) g");
+        }
+        Instant cutoff = Instant.now().minus(Duration.ofDays(1000));
+        long expired;
+        try (Connection c = store.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT count(*) FROM \"Request Log Archive\" WHERE \"loggedAt\" < ?")) {
+            s.setTimestamp(1, java.sql.Timestamp.from(cutoff));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                expired = rs.getLong(1);
+            }
+        }
+        RetentionPurge purge = new RetentionPurge(store, new RetentionPurge.Target("Request Log Archive", "loggedAt", "ctid", "tid",
+                null, null, null, null, cutoff));
+        long deleted = 0;
+        RetentionPurge.Position at = null;
+        for (RetentionPurge.Chunk chunk = null; chunk == null || !chunk.done(); at = chunk.next()) {
+            chunk = purge.next(at, 300, List::of, false);
+            deleted += chunk.rows();
+        }
+        assertTrue(expired > 1000);
+        assertEquals(expired, deleted, "every expired row, in chunks paged by physical address");
+        assertEquals(2500 - expired, count("SELECT count(*) FROM \"Request Log Archive\"", null));
+    }
+
+    @Test
     void aBreachScopePerOrganizationEqualsSql() throws Exception {
         DataMap.MappedTable spend = map.table("litellm", "LiteLLM_SpendLogs").orElseThrow();
         ScopeQueries scope = new ScopeQueries(map);
@@ -291,6 +336,12 @@ class LiteLlmMapTest {
         assertProblem(mapText.replace("{ \"column\": \"user\", \"references\": \"LiteLLM_UserTable.user_id\" }",
                 "{ \"column\": \"spend\", \"references\": \"LiteLLM_UserTable.user_id\" }"), "the two cannot be compared");
         assertProblem(mapText.replace("\"path\": \"[*].user_id\"", "\"path\": \"[0].user_id\""), "unknown JSON path syntax '[0].user_id'");
+        assertProblem(mapText.replace("\"tenantOverride\": { \"table\": \"LiteLLM_TeamTable\"", "\"tenantOverride\": { \"source\": \"quaestor\", "
+                + "\"table\": \"LiteLLM_TeamTable\""), "a setting kept by Quaestor names only 'via'");
+        assertProblem(mapText.replace("\"tenant\": [\"team_id\", \"organization_id\"]", "\"tenant\": [\"team_id\", \"org\"]"),
+                "column 'LiteLLM_SpendLogs.org' does not exist");
+        assertProblem(mapText.replace("{ \"tenantColumn\": \"teams\" }", "{ \"tenantColumn\": \"user_role\" }"),
+                "a membership without a table is an array column of the subject's table");
         DataMapException error = assertThrows(DataMapException.class, () -> check(mapText.replace("\"path\": \"user_api_key_user_id\"",
                 "\"path\": \"a..b\"")));
         assertTrue(error.problems().get(0).toString().matches("litellm\\.datamap\\.json:\\d+: \\(document\\)\\.tables\\[6]\\.links\\[2]\\.path: .*"),

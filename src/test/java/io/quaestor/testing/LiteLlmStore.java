@@ -167,7 +167,8 @@ public final class LiteLlmStore {
             INSERT INTO "LiteLLM_ErrorLogs" (request_id, "startTime", "endTime", model_group, request_kwargs, exception_type, exception_string, status_code)
               SELECT 'err-' || u.n || '-' || i, now() - ((i * 11 + u.n) % 60) * interval '1 day', now() - ((i * 11 + u.n) % 60) * interval '1 day',
                      'gpt-4o', jsonb_build_object('model', 'gpt-4o', 'metadata', jsonb_build_object('user_api_key_user_id', u.uid,
-                     'user_api_key_user_email', u.email)), 'RateLimitError', 'Rate limit reached', '429'
+                     'user_api_key_user_email', u.email), 'messages', jsonb_build_array(jsonb_build_object('role', 'user',
+                     'content', 'Draft a reply to ticket ' || i))), 'RateLimitError', 'Rate limit reached', '429'
               FROM gen_users u, generate_series(1, 3) i;
             INSERT INTO "LiteLLM_AuditLog" (id, updated_at, changed_by, changed_by_api_key, action, table_name, object_id, before_value, updated_values)
               SELECT 'audit-' || u.n || '-' || i, now() - (u.n % 300) * interval '1 day',

@@ -105,10 +105,10 @@ public class AccessGate {
         long readStart = System.nanoTime();
         SubjectRows rows = finder.rows();
         List<Object> keys;
-        Map<Object, String> tenants;
+        Map<String, java.util.Set<String>> tenants;
         try {
             keys = rows.resolve(lookup.identifier());
-            tenants = rows.tenantsOf(keys);
+            tenants = rows.tenantSetsOf(keys);
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException("the subject could not be resolved", e);
         }
@@ -182,8 +182,10 @@ public class AccessGate {
         }
     }
 
-    private void checkSubjects(AccessGrant grant, List<Object> keys, Map<Object, String> tenants, Lookup lookup, Caller caller) {
-        boolean otherTenant = keys.stream().anyMatch(k -> !grant.getTenant().equals(tenants.get(k)));
+    /** Every subject must be in the grant's tenant, at home or by membership (a grant for a team covers its members). */
+    private void checkSubjects(AccessGrant grant, List<Object> keys, Map<String, java.util.Set<String>> tenants, Lookup lookup,
+                               Caller caller) {
+        boolean otherTenant = keys.stream().anyMatch(k -> !tenants.getOrDefault(k.toString(), java.util.Set.of()).contains(grant.getTenant()));
         boolean otherAccount = grant.getAccountId() != null
                 && keys.stream().anyMatch(k -> !grant.getAccountId().equalsIgnoreCase(k.toString()));
         if (otherTenant || otherAccount) {

@@ -213,26 +213,41 @@ public final class DataMapReader {
         if (e == null) {
             return null;
         }
-        Fields f = object(e.json, e.path, Set.of("clockColumn", "periodDays", "trigger", "tenantOverride", "legalFloorYears", "ground"));
+        Fields f = object(e.json, e.path, Set.of("clockColumn", "periodDays", "trigger", "tenantOverride", "legalFloorYears", "ground",
+                "key"));
         if (f == null) {
             return null;
         }
         Element override = f.member("tenantOverride", false);
         DataMap.TenantOverride tenant = null;
         if (override != null) {
-            Fields o = object(override.json, override.path, Set.of("table", "column", "via", "key", "path"));
+            Fields o = object(override.json, override.path, Set.of("table", "column", "via", "key", "path", "source"));
+            boolean quaestor = o != null && "quaestor".equals(o.oneOf("source", Set.of("gateway", "quaestor"), false));
+            if (quaestor) {
+                for (String member : List.of("table", "column", "key", "path")) {
+                    if (o.obj.members().containsKey(member)) {
+                        problem(override.json.line(), override.path + "." + member, "a setting kept by Quaestor names only 'via'");
+                    }
+                }
+                return new DataMap.Retention(f.name("clockColumn"), orZero(f.integer("periodDays", true, 1, 36_500)),
+                        f.oneOf("trigger", Set.of("account-closed"), false), new DataMap.TenantOverride(null, null, o.name("via"), null,
+                        null, true), f.integer("legalFloorYears", false, 1, 100), f.text("ground", false), f.optionalName("key"));
+            }
             String pathText = o == null ? null : o.text("path", false);
             JsonPath path = pathText == null ? null : JsonPath.parse(pathText).filter(JsonPath::scalar).orElse(null);
             if (pathText != null && path == null) {
                 problem(override.json.line(), override.path + ".path", "unknown JSON path syntax '" + pathText + "': one key, as a.b (no [*])");
             }
             tenant = o == null ? null : new DataMap.TenantOverride(o.name("table"), o.name("column"), o.name("via"),
-                    o.optionalName("key"), path);
+                    o.optionalName("key"), path, false);
         }
-        Integer period = f.integer("periodDays", true, 1, 36_500);
-        return new DataMap.Retention(f.name("clockColumn"), period == null ? 0 : period,
+        return new DataMap.Retention(f.name("clockColumn"), orZero(f.integer("periodDays", true, 1, 36_500)),
                 f.oneOf("trigger", Set.of("account-closed"), false), tenant, f.integer("legalFloorYears", false, 1, 100),
-                f.text("ground", false));
+                f.text("ground", false), f.optionalName("key"));
+    }
+
+    private static int orZero(Integer value) {
+        return value == null ? 0 : value;
     }
 
     private DataMap.Erasure erasure(Element e) {

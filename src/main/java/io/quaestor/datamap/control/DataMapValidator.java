@@ -103,6 +103,28 @@ public final class DataMapValidator {
         }
         checkSubject();
         checkLinksReachTheSubject();
+        if (problems.isEmpty()) {
+            scanForUndeclaredContent();
+        }
+    }
+
+    /** Columns and JSON keys that look like stored prompts but are not declared content: advice, as the names are a guess. */
+    private void scanForUndeclaredContent() {
+        for (DataMap.Store store : map.stores()) {
+            Optional<DataSource> source = datasources.apply(store.datasource());
+            if (source.isEmpty()) {
+                continue;
+            }
+            String element = "(document).stores[" + map.stores().indexOf(store) + "]";
+            try (Connection c = source.get().getConnection()) {
+                for (ContentScanner.Finding finding : ContentScanner.scan(map, store.name(), c)) {
+                    warnings.add(new DataMapException.Problem(read.file(), read.lineOf(element), element, "content: " + finding));
+                }
+            } catch (SQLException e) {
+                warnings.add(new DataMapException.Problem(read.file(), read.lineOf(element), element,
+                        "content: the store could not be searched for undeclared content (" + e.getSQLState() + ")"));
+            }
+        }
     }
 
     private void loadSchema(DataMap.Store store, DataSource source, String element) {
@@ -336,11 +358,14 @@ public final class DataMapValidator {
                             + "; every purge reads the whole table. Advised: " + StoreIndexes.advice(table.name(),
                             DataMap.Link.toSubject(retention.clockColumn()))));
         }
+        if (retention.key() != null && !columns.containsKey(retention.key())) {
+            problem(at + ".key", "column '" + table.name() + "." + retention.key() + "' does not exist");
+        }
         DataMap.TenantOverride override = retention.tenantOverride();
-        if (override != null) {
-            if (!columns.containsKey(override.via())) {
-                problem(at + ".tenantOverride.via", "column '" + table.name() + "." + override.via() + "' does not exist");
-            }
+        if (override != null && !columns.containsKey(override.via())) {
+            problem(at + ".tenantOverride.via", "column '" + table.name() + "." + override.via() + "' does not exist");
+        }
+        if (override != null && !override.keptByQuaestor()) {
             Map<String, Column> settings = schema.get(table.store()).getOrDefault(override.table(), Map.of());
             Column setting = settings.get(override.column());
             String key = RetentionSettings.keyOf(map, table.store(), override);

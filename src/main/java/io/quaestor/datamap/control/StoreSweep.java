@@ -65,10 +65,12 @@ final class StoreSweep {
             DataMap.MappedTable mapped = map.table(map.subject().store(), table.getKey()).orElse(null);
             boolean retained = mapped != null && mapped.erasure() != null && "retain".equals(mapped.erasure().strategy());
             List<Probe> probes = new ArrayList<>();
-            for (Column column : table.getValue()) {
-                probes.addAll(probes(column, emails, wholeValues, pseudonyms));
+            List<String> selected = new ArrayList<>();
+            for (int n = 0; n < table.getValue().size(); n++) {
+                probes.addAll(probes(table.getValue().get(n), n, emails, wholeValues, pseudonyms));
+                selected.add(selected(table.getValue().get(n), n));
             }
-            long[] hits = counts(c, table.getKey(), probes);
+            long[] hits = counts(c, table.getKey(), selected, probes);
             Map<String, Long> clearByColumn = new LinkedHashMap<>();
             for (int i = 0; i < probes.size(); i++) {
                 if (hits[i] > 0 && probes.get(i).pseudonyms()) {
@@ -84,29 +86,51 @@ final class StoreSweep {
         return new Result(inClear, found, coverage);
     }
 
-    private static List<Probe> probes(Column column, List<String> emails, List<String> wholeValues, List<String> pseudonyms) {
-        String c = "t0." + SubjectQueries.q(column.name());
+    /**
+     * The probes of one column, over the values the pass selects once per row ({@code cN}, lower-cased
+     * text; {@code aN}, the array itself): whole values and addresses in one LIKE (a pattern without
+     * a wildcard is equality), pseudonyms apart.
+     */
+    private static List<Probe> probes(Column column, int n, List<String> emails, List<String> wholeValues, List<String> pseudonyms) {
+        String text = "s.c" + n;
         List<Probe> probes = new ArrayList<>();
         List<String> anywhere = emails.stream().map(v -> "%" + like(v) + "%").toList();
         switch (column.shape()) {
             case TEXT -> {
-                add(probes, column, "lower(" + c + ") = ANY(?)", wholeValues, false);
-                add(probes, column, "lower(" + c + ") LIKE ANY(?)", anywhere, false);
-                add(probes, column, "lower(" + c + ") = ANY(?)", pseudonyms, true);
+                add(probes, column, text + " LIKE ANY(?)", concat(wholeValues.stream().map(StoreSweep::like).toList(), anywhere), false);
+                add(probes, column, text + " = ANY(?)", pseudonyms, true);
             }
-            case UUID -> add(probes, column, c + "::text = ANY(?)", wholeValues, false);
+            case UUID -> add(probes, column, text + " = ANY(?)", wholeValues, false);
             case ARRAY -> {
-                add(probes, column, "EXISTS (SELECT 1 FROM unnest(" + c + ") e WHERE lower(e::text) = ANY(?))", wholeValues, false);
-                add(probes, column, "lower(" + c + "::text) LIKE ANY(?)", anywhere, false);
-                add(probes, column, "EXISTS (SELECT 1 FROM unnest(" + c + ") e WHERE lower(e::text) = ANY(?))", pseudonyms, true);
+                String elements = "EXISTS (SELECT 1 FROM unnest(s.a" + n + ") e WHERE lower(e::text) = ANY(?))";
+                add(probes, column, elements, wholeValues, false);
+                add(probes, column, text + " LIKE ANY(?)", anywhere, false);
+                add(probes, column, elements, pseudonyms, true);
             }
             case JSON -> {
-                add(probes, column, "lower(" + c + "::text) LIKE ANY(?)", wholeValues.stream().map(v -> "%\"" + like(json(v)) + "\"%").toList(), false);
-                add(probes, column, "lower(" + c + "::text) LIKE ANY(?)", anywhere, false);
-                add(probes, column, "lower(" + c + "::text) LIKE ANY(?)", pseudonyms.stream().map(v -> "%\"" + like(v) + "\"%").toList(), true);
+                add(probes, column, text + " LIKE ANY(?)", concat(wholeValues.stream().map(v -> "%\"" + like(json(v)) + "\"%").toList(),
+                        anywhere), false);
+                add(probes, column, text + " LIKE ANY(?)", pseudonyms.stream().map(v -> "%\"" + like(v) + "\"%").toList(), true);
             }
         }
         return probes;
+    }
+
+    /** What the pass selects of column {@code n} once per row, for its probes. */
+    private static String selected(Column column, int n) {
+        String c = "t0." + SubjectQueries.q(column.name());
+        return switch (column.shape()) {
+            case TEXT -> "lower(" + c + ") AS c" + n;
+            case UUID -> c + "::text AS c" + n;
+            case ARRAY -> c + " AS a" + n + ", lower(" + c + "::text) AS c" + n;
+            case JSON -> "lower(" + c + "::text) AS c" + n;
+        };
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static void add(List<Probe> probes, Column column, String sql, List<String> values, boolean pseudonyms) {
@@ -149,10 +173,15 @@ final class StoreSweep {
         return "S".equals(category) || TEXT.contains(type) ? Shape.TEXT : null;
     }
 
-    /** Each probe's count of matching rows, then the table's row count, in one pass. */
-    private static long[] counts(Connection c, String table, List<Probe> probes) throws SQLException {
+    /**
+     * Each probe's count of matching rows, then the table's row count, in one pass; each column's
+     * text is made once per row ({@code OFFSET 0} keeps the planner from folding the inner select
+     * back into the probes, which would make it once per probe).
+     */
+    private static long[] counts(Connection c, String table, List<String> selected, List<Probe> probes) throws SQLException {
         String sql = "SELECT " + probes.stream().map(p -> "count(*) FILTER (WHERE " + p.sql() + "), ").collect(Collectors.joining())
-                + "count(*) FROM " + SubjectQueries.q(table) + " t0";
+                + "count(*) FROM (SELECT " + (selected.isEmpty() ? "1" : String.join(", ", selected)) + " FROM "
+                + SubjectQueries.q(table) + " t0 OFFSET 0) s";
         try (PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < probes.size(); i++) {
                 s.setArray(i + 1, c.createArrayOf("text", probes.get(i).values().toArray()));

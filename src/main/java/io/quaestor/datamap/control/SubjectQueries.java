@@ -138,16 +138,18 @@ public final class SubjectQueries {
         return any.size() == 1 ? any.get(0) : "(" + String.join(" OR ", any) + ")";
     }
 
-    /** Every tenant of the subjects bound as one array parameter (home and memberships), as text. */
+    /** Each subject's key (as bound) and every tenant it is in, at home or by membership, as text; one array parameter. */
     public String allTenants() {
         DataMap.Subject subject = map.subject();
         String keys = "ANY(ARRAY(SELECT unnest(k) FROM subject_keys))";
-        StringBuilder sql = new StringBuilder(WITH_KEYS + "SELECT " + q(subject.tenant()) + "::text FROM " + q(subject.table())
-                + " WHERE " + q(subject.key()) + " = " + keys);
+        StringBuilder sql = new StringBuilder(WITH_KEYS + "SELECT " + q(subject.key()) + ", " + q(subject.tenant()) + "::text FROM "
+                + q(subject.table()) + " WHERE " + q(subject.key()) + " = " + keys);
         for (DataMap.Membership m : subject.memberships()) {
             sql.append(" UNION ").append(m.isArray()
-                    ? "SELECT unnest(" + q(m.tenantColumn()) + ")::text FROM " + q(subject.table()) + " WHERE " + q(subject.key()) + " = " + keys
-                    : "SELECT " + q(m.tenantColumn()) + "::text FROM " + q(m.table()) + " WHERE " + q(m.subjectColumn()) + " = " + keys);
+                    ? "SELECT " + q(subject.key()) + ", unnest(" + q(m.tenantColumn()) + ")::text FROM " + q(subject.table()) + " WHERE "
+                    + q(subject.key()) + " = " + keys
+                    : "SELECT " + q(m.subjectColumn()) + ", " + q(m.tenantColumn()) + "::text FROM " + q(m.table()) + " WHERE "
+                    + q(m.subjectColumn()) + " = " + keys);
         }
         return sql.toString();
     }

@@ -89,6 +89,13 @@ public final class SubjectRows {
     /** Every tenant of these subjects, at home or by a membership (a hold on any of them holds the subjects). */
     public java.util.Set<String> allTenantsOf(List<Object> subjectKeys) throws SQLException {
         java.util.Set<String> tenants = new java.util.TreeSet<>();
+        tenantSetsOf(subjectKeys).values().forEach(tenants::addAll);
+        return tenants;
+    }
+
+    /** Each subject's tenants, at home and by membership, by the key as text (a subject that does not exist is absent). */
+    public Map<String, java.util.Set<String>> tenantSetsOf(List<Object> subjectKeys) throws SQLException {
+        Map<String, java.util.Set<String>> tenants = new LinkedHashMap<>();
         if (subjectKeys.isEmpty()) {
             return tenants;
         }
@@ -96,8 +103,9 @@ public final class SubjectRows {
             s.setArray(1, c.createArrayOf(keyArrayType(c), subjectKeys.toArray()));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    if (rs.getString(1) != null) {
-                        tenants.add(rs.getString(1));
+                    java.util.Set<String> of = tenants.computeIfAbsent(rs.getString(1), k -> new java.util.TreeSet<>());
+                    if (rs.getString(2) != null) {
+                        of.add(rs.getString(2));
                     }
                 }
             }

@@ -100,13 +100,18 @@ public record DataMap(String version, String description, List<Store> stores, Su
     /**
      * A tenant's own retention setting: in {@code table}, the row whose {@code key} column is the
      * tenant holds the days in {@code column} (any number type), or at the JSON {@code path} of it;
-     * {@code via} is the purged table's column naming the row's tenant.
+     * {@code via} is the purged table's column naming the row's tenant. With {@code keptByQuaestor}
+     * the days are kept in Quaestor's own database instead (no table or column).
      */
-    public record TenantOverride(String table, String column, String via, String key, JsonPath path) {
+    public record TenantOverride(String table, String column, String via, String key, JsonPath path, boolean keptByQuaestor) {
     }
 
+    /**
+     * {@code key}, when given, is the column a purge pages by beside the clock, for a table whose
+     * primary key does not serve (or that has none; then the physical address is used).
+     */
     public record Retention(String clockColumn, int periodDays, String trigger, TenantOverride tenantOverride,
-                            Integer legalFloorYears, String ground) {
+                            Integer legalFloorYears, String ground, String key) {
     }
 
     /**

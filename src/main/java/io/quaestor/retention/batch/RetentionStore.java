@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** What the retention steps need to know about the gateway's stores: tenants' settings, keys, partitions, holds. */
 @ApplicationScoped
@@ -30,6 +31,9 @@ public class RetentionStore {
     @Inject
     LegalHolds holds;
 
+    @jakarta.annotation.Resource(lookup = io.quaestor.platform.persistence.Datasources.QUAESTOR)
+    DataSource quaestor;
+
     public DataSource store(String name) {
         String datasource = maps.active().map().stores().stream().filter(s -> s.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("unknown store " + name)).datasource();
@@ -39,38 +43,66 @@ public class RetentionStore {
     /** Each tenant's own retention setting, from the first rule that allows one (tenant id as text; unset ones left out). */
     public Map<String, Integer> tenantDays(DataMap map) throws SQLException {
         Map<String, Integer> days = new LinkedHashMap<>();
-        for (DataMap.MappedTable t : map.tables()) {
-            if (t.retention() == null || t.retention().tenantOverride() == null) {
-                continue;
-            }
-            try (Connection c = store(t.store()).getConnection(); PreparedStatement s = c.prepareStatement(
-                    RetentionSettings.read(map, t.store(), t.retention().tenantOverride())); ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    int value = rs.getInt(2);
-                    if (!rs.wasNull()) {
-                        days.put(rs.getString(1), value);
-                    }
+        Optional<DataMap.MappedTable> rule = map.tables().stream().filter(t -> t.retention() != null
+                && t.retention().tenantOverride() != null).findFirst();
+        if (rule.isEmpty()) {
+            return days;
+        }
+        DataMap.TenantOverride override = rule.get().retention().tenantOverride();
+        try (Connection c = override.keptByQuaestor() ? quaestor.getConnection() : store(rule.get().store()).getConnection();
+             PreparedStatement s = c.prepareStatement(override.keptByQuaestor() ? "SELECT tenant, days FROM tenant_retention ORDER BY 1"
+                     : RetentionSettings.read(map, rule.get().store(), override)); ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                int value = rs.getInt(2);
+                if (!rs.wasNull()) {
+                    days.put(rs.getString(1), value);
                 }
             }
-            break;
         }
         return days;
     }
 
-    /** Sets a tenant's own setting where the map allows one; false when no such tenant exists. */
-    public boolean setTenantDays(DataMap map, String tenant, int days) throws SQLException {
-        for (DataMap.MappedTable t : map.tables()) {
-            if (t.retention() == null || t.retention().tenantOverride() == null) {
-                continue;
+    /**
+     * Sets a tenant's own setting where the map allows one; false when no such tenant exists (in
+     * the settings table, or, for a setting Quaestor keeps, among the subjects' tenants).
+     */
+    public boolean setTenantDays(DataMap map, String tenant, int days, String by) throws SQLException {
+        DataMap.MappedTable rule = map.tables().stream().filter(t -> t.retention() != null && t.retention().tenantOverride() != null)
+                .findFirst().orElseThrow(() -> new io.quaestor.platform.problem.StateConflictException(
+                        "The data map lets no tenant set its own retention."));
+        DataMap.TenantOverride override = rule.retention().tenantOverride();
+        if (override.keptByQuaestor()) {
+            if (!tenantExists(map, tenant)) {
+                return false;
             }
-            try (Connection c = store(t.store()).getConnection(); PreparedStatement s = c.prepareStatement(
-                    RetentionSettings.write(map, t.store(), t.retention().tenantOverride()))) {
-                s.setInt(1, days);
-                s.setString(2, tenant);
+            try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement("""
+                    INSERT INTO tenant_retention (tenant, days, set_by, set_at) VALUES (?, ?, ?, now())
+                    ON CONFLICT (tenant) DO UPDATE SET days = excluded.days, set_by = excluded.set_by, set_at = excluded.set_at""")) {
+                s.setString(1, tenant);
+                s.setInt(2, days);
+                s.setString(3, by);
                 return s.executeUpdate() == 1;
             }
         }
-        throw new io.quaestor.platform.problem.StateConflictException("The data map lets no tenant set its own retention.");
+        try (Connection c = store(rule.store()).getConnection(); PreparedStatement s = c.prepareStatement(
+                RetentionSettings.write(map, rule.store(), override))) {
+            s.setInt(1, days);
+            s.setString(2, tenant);
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    private boolean tenantExists(DataMap map, String tenant) throws SQLException {
+        DataMap.Subject subject = map.subject();
+        String inTenant = new io.quaestor.datamap.control.SubjectQueries(map).inTenants("s", "ARRAY(SELECT unnest(t) FROM one_tenant)",
+                "(SELECT t FROM one_tenant)");
+        try (Connection c = store(subject.store()).getConnection(); PreparedStatement s = c.prepareStatement("WITH one_tenant AS "
+                + "(SELECT ARRAY[?::text] AS t) SELECT EXISTS (SELECT 1 FROM " + q(subject.table()) + " s WHERE " + inTenant + ")")) {
+            s.setString(1, tenant);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
     }
 
     /**
@@ -111,7 +143,8 @@ public class RetentionStore {
     public RetentionPurge.Target target(DataMap map, String store, String table, String tenant, Instant cutoff) throws SQLException {
         DataMap.MappedTable t = map.table(store, table).orElseThrow();
         String clock = t.retention().clockColumn();
-        String[] key = key(store, table, clock);
+        String[] key = t.retention().key() != null ? new String[]{t.retention().key(), columnType(store, table, t.retention().key())}
+                : key(store, table, clock);
         String tenantColumn = t.retention().tenantOverride() == null ? null : t.retention().tenantOverride().via();
         // A held account keeps its rows by any link; a partition can be checked by column only where one plain link is all there is.
         DataMap.Link link = t.links().size() != 1 ? null : t.links().stream().filter(l -> l.path() == null && !l.array()
@@ -140,12 +173,18 @@ public class RetentionStore {
         }
     }
 
-    /** The row key besides the clock: the primary key's other column (or its only one), with its type. */
+    /**
+     * The row key besides the clock: the primary key's other column (or its only one), with its
+     * type; for a table without a primary key, its physical address (a purge only deletes, so the
+     * addresses of the rows it has not reached do not move). A partitioned table repeats addresses
+     * across partitions, so it needs a primary key or the map's {@code retention.key}.
+     */
     private String[] key(String store, String table, String clock) throws SQLException {
         try (Connection c = store(store).getConnection(); PreparedStatement s = c.prepareStatement("""
                 SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_index i
                 JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
-                WHERE i.indrelid = to_regclass(?) AND i.indisprimary ORDER BY a.attnum""")) {
+                WHERE i.indrelid = to_regclass(?) AND i.indisprimary ORDER BY a.attnum""");
+             PreparedStatement kind = c.prepareStatement("SELECT relkind::text FROM pg_class WHERE oid = to_regclass(?)")) {
             s.setString(1, q(table));
             List<String[]> columns = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
@@ -153,8 +192,17 @@ public class RetentionStore {
                     columns.add(new String[]{rs.getString(1), rs.getString(2)});
                 }
             }
+            kind.setString(1, q(table));
+            boolean partitioned;
+            try (ResultSet rs = kind.executeQuery()) {
+                partitioned = rs.next() && "p".equals(rs.getString(1));
+            }
+            if (columns.isEmpty() && !partitioned) {
+                return new String[]{"ctid", "tid"};
+            }
             return columns.stream().filter(k -> !k[0].equals(clock)).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("table " + table + " has no primary key to purge by"));
+                    .orElseThrow(() -> new IllegalStateException("table " + table + " has no primary key to purge by; "
+                            + "name one in the data map (retention.key)"));
         }
     }
 

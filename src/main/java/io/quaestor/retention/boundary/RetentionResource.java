@@ -178,7 +178,7 @@ public class RetentionResource {
     @Operation(summary = "Set how long a tenant's request metadata is kept: 1 to 730 days")
     public Map<String, Object> setTenant(@PathParam("tenant") String tenant, @Valid @NotNull TenantRetention body) throws SQLException {
         RetentionRules.requireTenantDays(body.metadataRetentionDays);
-        if (!stores.setTenantDays(maps.active().map(), tenant, body.metadataRetentionDays)) {
+        if (!stores.setTenantDays(maps.active().map(), tenant, body.metadataRetentionDays, callers.require().userId().toString())) {
             throw new NotFoundException("No tenant has this id.");
         }
         audit.appendAction(callers.require(), "retention.tenant-period-set", "tenant", tenant, tenant,
