@@ -18,8 +18,6 @@ import org.postgresql.ds.PGSimpleDataSource;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.io.StringReader;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +32,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
@@ -125,29 +121,7 @@ final class FulfilmentBenchmark implements Benchmark {
     }
 
     private static double sampled(long[] peak, Callable<Void> work) throws Exception {
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        System.gc();
-        long before = memory.getHeapMemoryUsage().getUsed();
-        AtomicLong max = new AtomicLong(before);
-        AtomicBoolean sampling = new AtomicBoolean(true);
-        Thread sampler = new Thread(() -> {
-            while (sampling.get()) {
-                max.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        sampler.start();
-        long start = System.nanoTime();
-        work.call();
-        double seconds = (System.nanoTime() - start) / 1e9;
-        sampling.set(false);
-        sampler.join();
-        peak[0] = max.get() - before;
-        return seconds;
+        return HeapSampling.sampled(peak, work);
     }
 
     /** The engine's own queries, the subject inlined, each copied to a CSV and (through row_to_json) a JSON file. */

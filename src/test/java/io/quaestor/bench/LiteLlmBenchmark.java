@@ -10,8 +10,6 @@ import io.quaestor.testing.LiteLlmStore;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import java.io.StringReader;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -184,40 +181,16 @@ final class LiteLlmBenchmark implements Benchmark {
         }
     }
 
-    /** Samples the heap every 20 ms while work runs; the peak above the heap before it. */
+    /** The heap's sampled peak above its level before each piece of work (see {@link HeapSampling}). */
     private static final class Heap {
-        private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        private long peak;
+        private final long[] peak = new long[1];
 
         double sample(Callable<Void> work) throws Exception {
-            System.gc();
-            long before = memory.getHeapMemoryUsage().getUsed();
-            AtomicLong max = new AtomicLong(before);
-            AtomicBoolean running = new AtomicBoolean(true);
-            Thread sampler = new Thread(() -> {
-                while (running.get()) {
-                    max.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-                    try {
-                        Thread.sleep(20);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
-            sampler.start();
-            long start = System.nanoTime();
-            try {
-                work.call();
-            } finally {
-                running.set(false);
-                sampler.join();
-            }
-            peak = (max.get() - before) / 1_048_576;
-            return (System.nanoTime() - start) / 1e9;
+            return HeapSampling.sampled(peak, work);
         }
 
         long peakMiB() {
-            return peak;
+            return Math.max(0, peak[0]) / 1_048_576;
         }
     }
 }

@@ -144,6 +144,10 @@ class SubjectErasureTest {
             assertEquals(List.of(new SubjectErasure.Finding("Support Notes", "body", 1, false, false),
                     new SubjectErasure.Finding("Support Notes", "tags", 1, false, false),
                     new SubjectErasure.Finding("Support Notes", "author", 1, false, false)), scan.identifiersInClear());
+            Map<String, List<String>> withQuote = new java.util.TreeMap<>(identifiers);
+            withQuote.put("account-id", List.of(account.toString(), "o\"brien\\x"));
+            assertEquals(scan.identifiersInClear(), erasure.scan(List.of(account), withQuote, List.of()).identifiersInClear(),
+                    "a value the row text would write escaped turns the prefilter off, and the same is found");
             SubjectErasure.Coverage notes = scan.coverage().stream().filter(t -> t.table().equals("Support Notes")).findFirst().orElseThrow();
             assertEquals(new SubjectErasure.Coverage("Support Notes", false, 3, 1), notes);
             assertTrue(scan.coverage().stream().anyMatch(t -> t.table().equals("accounts") && t.mapped()));

@@ -200,12 +200,7 @@ class LiteLlmMapTest {
         RetentionPurge purge = new RetentionPurge(store, new RetentionPurge.Target("LiteLLM_SpendLogs", "startTime", "request_id",
                 "text", null, null, null, "user", cutoff));
         assertEquals(expired, purge.expired(List.of()));
-        long deleted = 0;
-        RetentionPurge.Position at = null;
-        for (RetentionPurge.Chunk chunk = null; chunk == null || !chunk.done(); at = chunk.next()) {
-            chunk = purge.next(at, 1_000, List::of, false);
-            deleted += chunk.rows();
-        }
+        long deleted = purgeAll(purge, 1_000);
         assertEquals(expired, deleted);
         assertEquals(0, purge.expired(List.of()));
     }
@@ -228,12 +223,7 @@ class LiteLlmMapTest {
         }
         RetentionPurge purge = new RetentionPurge(store, new RetentionPurge.Target("Request Log Archive", "loggedAt", "ctid", "tid",
                 null, null, null, null, cutoff));
-        long deleted = 0;
-        RetentionPurge.Position at = null;
-        for (RetentionPurge.Chunk chunk = null; chunk == null || !chunk.done(); at = chunk.next()) {
-            chunk = purge.next(at, 300, List::of, false);
-            deleted += chunk.rows();
-        }
+        long deleted = purgeAll(purge, 300);
         assertTrue(expired > 1000);
         assertEquals(expired, deleted, "every expired row, in chunks paged by physical address");
         assertEquals(2500 - expired, count("SELECT count(*) FROM \"Request Log Archive\"", null));
@@ -346,6 +336,17 @@ class LiteLlmMapTest {
                 "\"path\": \"a..b\"")));
         assertTrue(error.problems().get(0).toString().matches("litellm\\.datamap\\.json:\\d+: \\(document\\)\\.tables\\[6]\\.links\\[2]\\.path: .*"),
                 error.problems().get(0).toString());
+    }
+
+    /** Runs a purge chunk after chunk to its end; how many rows it deleted. */
+    private static long purgeAll(RetentionPurge purge, int chunkSize) throws Exception {
+        long deleted = 0;
+        RetentionPurge.Position at = null;
+        for (RetentionPurge.Chunk chunk = null; chunk == null || !chunk.done(); at = chunk.next()) {
+            chunk = purge.next(at, chunkSize, List::of, false);
+            deleted += chunk.rows();
+        }
+        return deleted;
     }
 
     private static String pseudonym(String context, String value) {

@@ -70,7 +70,8 @@ final class StoreSweep {
                 probes.addAll(probes(table.getValue().get(n), n, emails, wholeValues, pseudonyms));
                 selected.add(selected(table.getValue().get(n), n));
             }
-            long[] hits = counts(c, table.getKey(), selected, probes);
+            List<String> prefilter = prefilter(emails, wholeValues, pseudonyms);
+            long[] hits = counts(c, table.getKey(), selected, probes, prefilter);
             Map<String, Long> clearByColumn = new LinkedHashMap<>();
             for (int i = 0; i < probes.size(); i++) {
                 if (hits[i] > 0 && probes.get(i).pseudonyms()) {
@@ -116,15 +117,19 @@ final class StoreSweep {
         return probes;
     }
 
-    /** What the pass selects of column {@code n} once per row, for its probes. */
+    /** What the pass selects of column {@code n}, once, for a row the prefilter let through ({@code t0.pre}). */
     private static String selected(Column column, int n) {
         String c = "t0." + SubjectQueries.q(column.name());
         return switch (column.shape()) {
-            case TEXT -> "lower(" + c + ") AS c" + n;
-            case UUID -> c + "::text AS c" + n;
-            case ARRAY -> c + " AS a" + n + ", lower(" + c + "::text) AS c" + n;
-            case JSON -> "lower(" + c + "::text) AS c" + n;
+            case TEXT -> when("lower(" + c + ")") + " AS c" + n;
+            case UUID -> when(c + "::text") + " AS c" + n;
+            case ARRAY -> when(c) + " AS a" + n + ", " + when("lower(" + c + "::text)") + " AS c" + n;
+            case JSON -> when("lower(" + c + "::text)") + " AS c" + n;
         };
+    }
+
+    private static String when(String expression) {
+        return "CASE WHEN t0.pre THEN " + expression + " END";
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -174,17 +179,40 @@ final class StoreSweep {
     }
 
     /**
-     * Each probe's count of matching rows, then the table's row count, in one pass; each column's
-     * text is made once per row ({@code OFFSET 0} keeps the planner from folding the inner select
-     * back into the probes, which would make it once per probe).
+     * Patterns any row that a probe could match must contain in its whole text ({@code t0::text},
+     * lower-cased): every sought value, as a substring. Empty, so no prefilter, when a value holds
+     * a quote or a backslash, which a row's text writes escaped.
      */
-    private static long[] counts(Connection c, String table, List<String> selected, List<Probe> probes) throws SQLException {
-        String sql = "SELECT " + probes.stream().map(p -> "count(*) FILTER (WHERE " + p.sql() + "), ").collect(Collectors.joining())
-                + "count(*) FROM (SELECT " + (selected.isEmpty() ? "1" : String.join(", ", selected)) + " FROM "
-                + SubjectQueries.q(table) + " t0 OFFSET 0) s";
+    private static List<String> prefilter(List<String> emails, List<String> wholeValues, List<String> pseudonyms) {
+        List<String> values = new ArrayList<>(emails);
+        values.addAll(wholeValues);
+        values.addAll(pseudonyms);
+        if (values.stream().anyMatch(v -> v.contains("\"") || v.contains("\\"))) {
+            return List.of();
+        }
+        return values.stream().map(v -> "%" + like(v) + "%").distinct().toList();
+    }
+
+    /**
+     * Each probe's count of matching rows, then the table's row count, in one pass. The row's
+     * whole text is searched once for every sought value; only a row that holds one (rare after an
+     * erasure) has its columns' texts made (once each: {@code OFFSET 0} keeps the planner from
+     * folding the inner selects back into the probes) and probed.
+     */
+    private static long[] counts(Connection c, String table, List<String> selected, List<Probe> probes, List<String> prefilter)
+            throws SQLException {
+        String rows = prefilter.isEmpty() ? "SELECT t0.*, true AS pre FROM " + SubjectQueries.q(table) + " t0"
+                : "SELECT t0.*, lower(t0::text) LIKE ANY(?) AS pre FROM " + SubjectQueries.q(table) + " t0";
+        String columns = String.join(", ", selected);
+        String sql = "SELECT " + probes.stream().map(p -> "count(*) FILTER (WHERE s.pre AND " + p.sql() + "), ").collect(Collectors.joining())
+                + "count(*) FROM (SELECT t0.pre" + (columns.isEmpty() ? "" : ", " + columns) + " FROM (" + rows + " OFFSET 0) t0 OFFSET 0) s";
         try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < probes.size(); i++) {
-                s.setArray(i + 1, c.createArrayOf("text", probes.get(i).values().toArray()));
+            int p = 1;
+            for (Probe probe : probes) {
+                s.setArray(p++, c.createArrayOf("text", probe.values().toArray()));
+            }
+            if (!prefilter.isEmpty()) {
+                s.setArray(p, c.createArrayOf("text", prefilter.toArray()));
             }
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
