@@ -104,6 +104,8 @@ class BreachScopeTest {
         assertEquals("to", field(new BreachScope.Description(List.of(), List.of(), Instant.EPOCH.plusSeconds(9), Instant.EPOCH, null, List.of(), false)));
         assertEquals("region", field(new BreachScope.Description(List.of("t"), List.of(), null, null, "mars", List.of(), false)));
         assertEquals("tenants", field(new BreachScope.Description(List.of(), List.of(), null, null, null, List.of(), false)));
+        assertEquals("accounts", field(new BreachScope.Description(List.of(), List.of("not-a-uuid"), null, null, null, List.of(), false)),
+                "the reference store's account ids are UUIDs");
     }
 
     private static String field(BreachScope.Description d) {

@@ -107,6 +107,13 @@ public class BreachScope {
             throw new InvalidInputException("tenants", "Describe the affected set: tenants, accounts or a time window; "
                     + "or say everyone=true when every subject may be affected.");
         }
+        for (String account : d.accounts()) {
+            try {
+                io.quaestor.datamap.entity.SubjectIdentifier.of("account-id", account, map.subject());
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException("accounts", "Each account is an id of the gateway's accounts: " + e.getMessage());
+            }
+        }
         Set<String> known = new LinkedHashSet<>();
         map.tables().forEach(t -> known.add(t.category()));
         for (String category : d.categories()) {

@@ -65,13 +65,11 @@ final class StoreSweep {
             DataMap.MappedTable mapped = map.table(map.subject().store(), table.getKey()).orElse(null);
             boolean retained = mapped != null && mapped.erasure() != null && "retain".equals(mapped.erasure().strategy());
             List<Probe> probes = new ArrayList<>();
-            List<String> selected = new ArrayList<>();
-            for (int n = 0; n < table.getValue().size(); n++) {
-                probes.addAll(probes(table.getValue().get(n), n, emails, wholeValues, pseudonyms));
-                selected.add(selected(table.getValue().get(n), n));
+            for (Column column : table.getValue()) {
+                probes.addAll(probes(column, emails, wholeValues, pseudonyms));
             }
             List<String> prefilter = prefilter(emails, wholeValues, pseudonyms);
-            long[] hits = counts(c, table.getKey(), selected, probes, prefilter);
+            long[] hits = counts(c, table.getKey(), table.getValue(), probes, prefilter);
             Map<String, Long> clearByColumn = new LinkedHashMap<>();
             for (int i = 0; i < probes.size(); i++) {
                 if (hits[i] > 0 && probes.get(i).pseudonyms()) {
@@ -87,13 +85,10 @@ final class StoreSweep {
         return new Result(inClear, found, coverage);
     }
 
-    /**
-     * The probes of one column, over the values the pass selects once per row ({@code cN}, lower-cased
-     * text; {@code aN}, the array itself): whole values and addresses in one LIKE (a pattern without
-     * a wildcard is equality), pseudonyms apart.
-     */
-    private static List<Probe> probes(Column column, int n, List<String> emails, List<String> wholeValues, List<String> pseudonyms) {
-        String text = "s.c" + n;
+    /** The probes of one column: whole values and addresses in one LIKE (a pattern without a wildcard is equality), pseudonyms apart. */
+    private static List<Probe> probes(Column column, List<String> emails, List<String> wholeValues, List<String> pseudonyms) {
+        String c = "t0." + SubjectQueries.q(column.name());
+        String text = column.shape() == Shape.TEXT ? "lower(" + c + ")" : column.shape() == Shape.UUID ? c + "::text" : "lower(" + c + "::text)";
         List<Probe> probes = new ArrayList<>();
         List<String> anywhere = emails.stream().map(v -> "%" + like(v) + "%").toList();
         switch (column.shape()) {
@@ -103,7 +98,7 @@ final class StoreSweep {
             }
             case UUID -> add(probes, column, text + " = ANY(?)", wholeValues, false);
             case ARRAY -> {
-                String elements = "EXISTS (SELECT 1 FROM unnest(s.a" + n + ") e WHERE lower(e::text) = ANY(?))";
+                String elements = "EXISTS (SELECT 1 FROM unnest(" + c + ") e WHERE lower(e::text) = ANY(?))";
                 add(probes, column, elements, wholeValues, false);
                 add(probes, column, text + " LIKE ANY(?)", anywhere, false);
                 add(probes, column, elements, pseudonyms, true);
@@ -115,21 +110,6 @@ final class StoreSweep {
             }
         }
         return probes;
-    }
-
-    /** What the pass selects of column {@code n}, once, for a row the prefilter let through ({@code t0.pre}). */
-    private static String selected(Column column, int n) {
-        String c = "t0." + SubjectQueries.q(column.name());
-        return switch (column.shape()) {
-            case TEXT -> when("lower(" + c + ")") + " AS c" + n;
-            case UUID -> when(c + "::text") + " AS c" + n;
-            case ARRAY -> when(c) + " AS a" + n + ", " + when("lower(" + c + "::text)") + " AS c" + n;
-            case JSON -> when("lower(" + c + "::text)") + " AS c" + n;
-        };
-    }
-
-    private static String when(String expression) {
-        return "CASE WHEN t0.pre THEN " + expression + " END";
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -179,9 +159,9 @@ final class StoreSweep {
     }
 
     /**
-     * Patterns any row that a probe could match must contain in its whole text ({@code t0::text},
-     * lower-cased): every sought value, as a substring. Empty, so no prefilter, when a value holds
-     * a quote or a backslash, which a row's text writes escaped.
+     * Patterns any row that a probe could match must contain in the text of its swept columns
+     * (lower-cased, joined): every sought value, as a substring. Empty, so no prefilter, when a
+     * value holds a quote or a backslash, which a JSON or array column's text writes escaped.
      */
     private static List<String> prefilter(List<String> emails, List<String> wholeValues, List<String> pseudonyms) {
         List<String> values = new ArrayList<>(emails);
@@ -194,31 +174,47 @@ final class StoreSweep {
     }
 
     /**
-     * Each probe's count of matching rows, then the table's row count, in one pass. The row's
-     * whole text is searched once for every sought value; only a row that holds one (rare after an
-     * erasure) has its columns' texts made (once each: {@code OFFSET 0} keeps the planner from
-     * folding the inner selects back into the probes) and probed.
+     * Each probe's count of matching rows, then the table's row count. A first pass counts the
+     * rows whose swept columns' texts, joined, hold any sought value at all; only when some do
+     * (rare after an erasure) does a second pass probe those rows column by column.
      */
-    private static long[] counts(Connection c, String table, List<String> selected, List<Probe> probes, List<String> prefilter)
+    private static long[] counts(Connection c, String table, List<Column> swept, List<Probe> probes, List<String> prefilter)
             throws SQLException {
-        String rows = prefilter.isEmpty() ? "SELECT t0.*, true AS pre FROM " + SubjectQueries.q(table) + " t0"
-                : "SELECT t0.*, lower(t0::text) LIKE ANY(?) AS pre FROM " + SubjectQueries.q(table) + " t0";
-        String columns = String.join(", ", selected);
-        String sql = "SELECT " + probes.stream().map(p -> "count(*) FILTER (WHERE s.pre AND " + p.sql() + "), ").collect(Collectors.joining())
-                + "count(*) FROM (SELECT t0.pre" + (columns.isEmpty() ? "" : ", " + columns) + " FROM (" + rows + " OFFSET 0) t0 OFFSET 0) s";
+        long[] counts = new long[probes.size() + 1];
+        String from = " FROM " + SubjectQueries.q(table) + " t0";
+        String where = "";
+        if (!prefilter.isEmpty() && !swept.isEmpty()) {
+            String joined = "lower(concat_ws(chr(1), " + swept.stream().map(col -> "t0." + SubjectQueries.q(col.name()) + "::text")
+                    .collect(Collectors.joining(", ")) + ")) LIKE ANY(?)";
+            try (PreparedStatement s = c.prepareStatement("SELECT count(*), count(*) FILTER (WHERE " + joined + ")" + from)) {
+                s.setArray(1, c.createArrayOf("text", prefilter.toArray()));
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    counts[probes.size()] = rs.getLong(1);
+                    if (rs.getLong(2) == 0 || probes.isEmpty()) {
+                        return counts;
+                    }
+                }
+            }
+            where = " WHERE " + joined;
+        }
+        String sql = "SELECT " + probes.stream().map(p -> "count(*) FILTER (WHERE " + p.sql() + "), ").collect(Collectors.joining())
+                + "count(*)" + from + where;
         try (PreparedStatement s = c.prepareStatement(sql)) {
             int p = 1;
             for (Probe probe : probes) {
                 s.setArray(p++, c.createArrayOf("text", probe.values().toArray()));
             }
-            if (!prefilter.isEmpty()) {
+            if (!where.isEmpty()) {
                 s.setArray(p, c.createArrayOf("text", prefilter.toArray()));
             }
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
-                long[] counts = new long[probes.size() + 1];
-                for (int i = 0; i < counts.length; i++) {
+                for (int i = 0; i < probes.size(); i++) {
                     counts[i] = rs.getLong(i + 1);
+                }
+                if (where.isEmpty()) {
+                    counts[probes.size()] = rs.getLong(probes.size() + 1);
                 }
                 return counts;
             }
