@@ -149,12 +149,43 @@ class SubjectErasureTest {
             assertEquals(scan.identifiersInClear(), erasure.scan(List.of(account), withQuote, List.of()).identifiersInClear(),
                     "a value the row text would write escaped turns the prefilter off, and the same is found");
             SubjectErasure.Coverage notes = scan.coverage().stream().filter(t -> t.table().equals("Support Notes")).findFirst().orElseThrow();
-            assertEquals(new SubjectErasure.Coverage("Support Notes", false, 3, 1), notes);
+            assertEquals(new SubjectErasure.Coverage("Support Notes", false, 3, 1, null), notes);
             assertTrue(scan.coverage().stream().anyMatch(t -> t.table().equals("accounts") && t.mapped()));
             assertTrue(scan.coverage().stream().noneMatch(t -> t.table().startsWith("request_metadata_p")), "partitions are read through their parent");
         } finally {
             try (Connection c = gateway.getConnection(); Statement s = c.createStatement()) {
                 s.execute("DROP TABLE \"Support Notes\"");
+            }
+        }
+    }
+
+    @Test
+    void aTableTheStoreRoleMayNotReadMakesTheScanNotClean() throws Exception {
+        UUID account = accountsWithInvoices().get(3);
+        Map<String, List<String>> identifiers = erasure.identifiers(List.of(account));
+        erasure.apply(List.of(account), SubjectErasureTest::pseudonym, done -> { });
+        String schema;
+        String database;
+        try (Connection c = gateway.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT current_schema(), current_database()")) {
+            rs.next();
+            schema = rs.getString(1);
+            database = rs.getString(2);
+        }
+        try (Connection c = TestDatabase.superuser(database); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE \"" + schema + "\".dba_notes (note text)");
+            s.execute("REVOKE ALL ON \"" + schema + "\".dba_notes FROM PUBLIC, gateway");
+        }
+        try {
+            SubjectErasure.Scan scan = erasure.scan(List.of(account), identifiers, List.of());
+            SubjectErasure.Coverage notes = scan.coverage().stream().filter(t -> t.table().equals("dba_notes")).findFirst()
+                    .orElseThrow(() -> new AssertionError(scan.coverage().toString()));
+            assertFalse(scan.clean(), "what could not be read cannot be said to be clean: " + notes);
+            assertTrue(notes.unreadable().startsWith("SQLSTATE 42501"), notes.toString());
+            assertTrue(scan.identifiersInClear().isEmpty());
+        } finally {
+            try (Connection c = TestDatabase.superuser(database); Statement s = c.createStatement()) {
+                s.execute("DROP TABLE \"" + schema + "\".dba_notes");
             }
         }
     }

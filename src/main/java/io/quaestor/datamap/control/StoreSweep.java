@@ -32,16 +32,13 @@ final class StoreSweep {
         TEXT, UUID, ARRAY, JSON
     }
 
-    /** What the sweep read of one table. */
-    record Coverage(String table, boolean mapped, int columns, long rows) {
-    }
 
     /** One condition of a table's pass, with the values it binds and whether it seeks pseudonyms. */
     private record Probe(String column, String sql, List<String> values, boolean pseudonyms) {
     }
 
     /** What was found, and what was read. */
-    record Result(List<SubjectErasure.Finding> inClear, List<SubjectErasure.Finding> pseudonyms, List<Coverage> coverage) {
+    record Result(List<SubjectErasure.Finding> inClear, List<SubjectErasure.Finding> pseudonyms, List<SubjectErasure.Coverage> coverage) {
     }
 
     private static final Set<String> TEXT = Set.of("text", "character varying", "character");
@@ -60,7 +57,7 @@ final class StoreSweep {
     Result sweep(Connection c, List<String> emails, List<String> wholeValues, List<String> pseudonyms) throws SQLException {
         List<SubjectErasure.Finding> inClear = new ArrayList<>();
         List<SubjectErasure.Finding> found = new ArrayList<>();
-        List<Coverage> coverage = new ArrayList<>();
+        List<SubjectErasure.Coverage> coverage = new ArrayList<>();
         for (Map.Entry<String, List<Column>> table : tables(c).entrySet()) {
             DataMap.MappedTable mapped = map.table(map.subject().store(), table.getKey()).orElse(null);
             boolean retained = mapped != null && mapped.erasure() != null && "retain".equals(mapped.erasure().strategy());
@@ -69,7 +66,15 @@ final class StoreSweep {
                 probes.addAll(probes(column, emails, wholeValues, pseudonyms));
             }
             List<String> prefilter = prefilter(emails, wholeValues, pseudonyms);
-            long[] hits = counts(c, table.getKey(), table.getValue(), probes, prefilter);
+            long[] hits;
+            try {
+                hits = counts(c, table.getKey(), table.getValue(), probes, prefilter);
+            } catch (SQLException e) {
+                // A table the store's role may not read cannot be said to be free of the subject: the scan is not clean.
+                coverage.add(new SubjectErasure.Coverage(table.getKey(), mapped != null, table.getValue().size(), 0,
+                        io.quaestor.platform.persistence.StoreFailures.describe(e)));
+                continue;
+            }
             Map<String, Long> clearByColumn = new LinkedHashMap<>();
             for (int i = 0; i < probes.size(); i++) {
                 if (hits[i] > 0 && probes.get(i).pseudonyms()) {
@@ -80,7 +85,7 @@ final class StoreSweep {
             }
             clearByColumn.forEach((column, rows) -> inClear.add(new SubjectErasure.Finding(table.getKey(), column, rows, retained,
                     mapped != null)));
-            coverage.add(new Coverage(table.getKey(), mapped != null, table.getValue().size(), hits[probes.size()]));
+            coverage.add(new SubjectErasure.Coverage(table.getKey(), mapped != null, table.getValue().size(), hits[probes.size()], null));
         }
         return new Result(inClear, found, coverage);
     }

@@ -50,8 +50,11 @@ public final class SubjectErasure {
     public record Finding(String table, String column, long rows, boolean retained, boolean mapped) {
     }
 
-    /** What the scan read of one table: whether the map knows it, how many columns and rows, read in one full pass. */
-    public record Coverage(String table, boolean mapped, int columns, long rows) {
+    /**
+     * What the scan read of one table: whether the map knows it, how many columns and rows; or,
+     * in {@code unreadable}, why it could not be read (the SQL state and message, values removed).
+     */
+    public record Coverage(String table, boolean mapped, int columns, long rows, String unreadable) {
     }
 
     /**
@@ -60,7 +63,8 @@ public final class SubjectErasure {
      */
     public record Scan(long linkedRows, List<Finding> identifiersInClear, List<Finding> pseudonyms, List<Coverage> coverage) {
         public boolean clean() {
-            return linkedRows == 0 && identifiersInClear.isEmpty() && pseudonyms.stream().allMatch(Finding::retained);
+            return linkedRows == 0 && identifiersInClear.isEmpty() && pseudonyms.stream().allMatch(Finding::retained)
+                    && coverage.stream().allMatch(c -> c.unreadable() == null);
         }
     }
 
@@ -170,8 +174,7 @@ public final class SubjectErasure {
         try (Connection c = store.getConnection()) {
             result = new StoreSweep(map).sweep(c, emails, whole, hidden);
         }
-        return new Scan(linkedRows(keys), result.inClear(), result.pseudonyms(), result.coverage().stream()
-                .map(v -> new Coverage(v.table(), v.mapped(), v.columns(), v.rows())).toList());
+        return new Scan(linkedRows(keys), result.inClear(), result.pseudonyms(), result.coverage());
     }
 
     private long applyTo(Connection c, DataMap.MappedTable table, Array keys, Pseudonymizer pseudonymizer) throws SQLException {

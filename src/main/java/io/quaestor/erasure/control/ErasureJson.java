@@ -58,8 +58,14 @@ final class ErasureJson {
         JsonObjectBuilder searched = Json.createObjectBuilder();
         identifiers.forEach((kind, values) -> searched.add(kind, values.size()));
         JsonArrayBuilder tables = Json.createArrayBuilder();
-        scan.coverage().forEach(t -> tables.add(Json.createObjectBuilder().add("table", t.table()).add("mapped", t.mapped())
-                .add("columnsSearched", t.columns()).add("rowsRead", t.rows())));
+        scan.coverage().forEach(t -> {
+            JsonObjectBuilder table = Json.createObjectBuilder().add("table", t.table()).add("mapped", t.mapped())
+                    .add("columnsSearched", t.columns()).add("rowsRead", t.rows());
+            if (t.unreadable() != null) {
+                table.add("unreadable", t.unreadable());
+            }
+            tables.add(table);
+        });
         return Json.createObjectBuilder().add("clean", scan.clean()).add("linkedRows", scan.linkedRows())
                 .add("identifiersSearched", searched)
                 .add("method", "every text, uuid, JSON and array column of every table of the store, mapped or not, read in one full"
