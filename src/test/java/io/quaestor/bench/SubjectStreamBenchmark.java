@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -65,26 +64,15 @@ final class SubjectStreamBenchmark implements Benchmark {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         System.gc();
         long heapBefore = memory.getHeapMemoryUsage().getUsed();
-        AtomicLong peak = new AtomicLong(heapBefore);
-        AtomicBoolean sampling = new AtomicBoolean(true);
-        Thread sampler = new Thread(() -> {
-            while (sampling.get()) {
-                peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        sampler.start();
-        long start = System.nanoTime();
-        List<Object> keys = engine.resolve(SubjectIdentifier.of("email", email));
+        long[] peak = {0};
+        List<Object> keys = new java.util.ArrayList<>();
         AtomicLong rows = new AtomicLong();
-        Map<String, Long> counts = engine.stream(keys, (table, values) -> rows.incrementAndGet());
-        double engineSeconds = (System.nanoTime() - start) / 1e9;
-        sampling.set(false);
-        sampler.join();
+        Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        double engineSeconds = HeapSampling.sampled(peak, () -> {
+            keys.addAll(engine.resolve(SubjectIdentifier.of("email", email)));
+            counts.putAll(engine.stream(keys, (table, values) -> rows.incrementAndGet()));
+            return null;
+        });
 
         System.gc();
         long retained = memory.getHeapMemoryUsage().getUsed() - heapBefore;
@@ -95,7 +83,7 @@ final class SubjectStreamBenchmark implements Benchmark {
                         String.format("%.2f×", engineSeconds / psqlSeconds)),
                 new Figure("rows/s", String.format("%,.0f", rows.get() / engineSeconds), String.format("%,.0f", rows.get() / psqlSeconds), ""),
                 new Figure("heap growth while streaming (sampled peak, garbage included)",
-                        String.format("%.0f MiB", (peak.get() - heapBefore) / 1048576.0), "", ""),
+                        String.format("%.0f MiB", peak[0] / 1048576.0), "", ""),
                 new Figure("heap retained after the stream (after GC)", String.format("%.1f MiB", retained / 1048576.0), "",
                         "rows are never collected"));
     }
