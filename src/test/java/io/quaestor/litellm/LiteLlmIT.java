@@ -156,6 +156,25 @@ class LiteLlmIT {
         }
     }
 
+    @Test
+    void aGrantForATeamCoversItsMembersAndNobodyElse() {
+        JsonObject op = StaffFixtures.createUser(api, admin, "litellm-operator", "PERSON", Role.OPERATOR).getJsonObject("user");
+        Api.Bearer operator = new Api.Bearer(StaffFixtures.issueToken(api, admin, op.getString("id"), Role.OPERATOR));
+        Api.Reply grant = api.post("api/access/grants", "{\"justificationCode\":\"CUSTOMER_SUPPORT\",\"reference\":\"SUP-77\","
+                + "\"tenant\":\"team-5\",\"categories\":[\"account\"],\"duration\":\"PT1H\",\"breakGlass\":false}", operator);
+        assertEquals(201, grant.status(), grant.body());
+        String id = grant.json().getString("id");
+        // user 4 is in team-5 (4 % 10 + 1), at home in org-1; user 6 is in team-7 and nowhere else.
+        Api.Reply member = api.post("api/access/lookups", "{\"grantId\":\"" + id + "\",\"kind\":\"account-id\",\"value\":\""
+                + LiteLlmStore.userId(4) + "\"}", operator);
+        assertEquals(200, member.status(), member.body());
+        assertTrue(member.body().contains(LiteLlmStore.email(4)), "the member's account rows are shown");
+        Api.Reply stranger = api.post("api/access/lookups", "{\"grantId\":\"" + id + "\",\"kind\":\"account-id\",\"value\":\""
+                + LiteLlmStore.userId(6) + "\"}", operator);
+        assertEquals(403, stranger.status(), stranger.body());
+        assertTrue(stranger.body().contains("tenant-out-of-scope"), stranger.body());
+    }
+
     /** Rows of every table whose text holds the value, case aside. */
     private static long rowsNaming(String value) throws Exception {
         long rows = 0;
