@@ -187,15 +187,7 @@ class LiteLlmMapTest {
     @Test
     void retentionDeletesExactlyTheExpiredSpendLogs() throws Exception {
         Instant cutoff = Instant.now().minus(Duration.ofDays(90));
-        long expired;
-        try (Connection c = store.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT count(*) FROM \"LiteLLM_SpendLogs\" WHERE \"startTime\" < ?")) {
-            s.setTimestamp(1, java.sql.Timestamp.from(cutoff));
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                expired = rs.getLong(1);
-            }
-        }
+        long expired = olderThan("LiteLLM_SpendLogs", "startTime", cutoff);
         assertTrue(expired > 0);
         RetentionPurge purge = new RetentionPurge(store, new RetentionPurge.Target("LiteLLM_SpendLogs", "startTime", "request_id",
                 "text", null, null, null, "user", cutoff));
@@ -212,15 +204,7 @@ class LiteLlmMapTest {
             s.execute("INSERT INTO \"Request Log Archive\" SELECT now() - g * interval '1 day', 'n' || g FROM generate_series(1, 2500) g");
         }
         Instant cutoff = Instant.now().minus(Duration.ofDays(1000));
-        long expired;
-        try (Connection c = store.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT count(*) FROM \"Request Log Archive\" WHERE \"loggedAt\" < ?")) {
-            s.setTimestamp(1, java.sql.Timestamp.from(cutoff));
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                expired = rs.getLong(1);
-            }
-        }
+        long expired = olderThan("Request Log Archive", "loggedAt", cutoff);
         RetentionPurge purge = new RetentionPurge(store, new RetentionPurge.Target("Request Log Archive", "loggedAt", "ctid", "tid",
                 null, null, null, null, cutoff));
         long deleted = purgeAll(purge, 300);
@@ -336,6 +320,18 @@ class LiteLlmMapTest {
                 "\"path\": \"a..b\"")));
         assertTrue(error.problems().get(0).toString().matches("litellm\\.datamap\\.json:\\d+: \\(document\\)\\.tables\\[6]\\.links\\[2]\\.path: .*"),
                 error.problems().get(0).toString());
+    }
+
+    /** How many rows of a table are older than the cutoff on a time column, by hand. */
+    private static long olderThan(String table, String column, Instant cutoff) throws SQLException {
+        try (Connection c = store.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT count(*) FROM \"" + table + "\" WHERE \"" + column + "\" < ?")) {
+            s.setTimestamp(1, java.sql.Timestamp.from(cutoff));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     /** Runs a purge chunk after chunk to its end; how many rows it deleted. */

@@ -91,15 +91,8 @@ public class ErasureRuns {
     /** The last step: the certificate is written in the same transaction, and the sealed identifiers are destroyed. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void certified(UUID id, String scan) {
-        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(
-                "UPDATE erasure_run SET state = 'CERTIFIED', scan = ?, sealed_identifiers = NULL, finished_at = ? WHERE id = ?")) {
-            s.setString(1, scan);
-            s.setObject(2, Timestamps.utc(clock.instant()));
-            s.setObject(3, id);
-            s.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("the erasure run could not be updated", e);
-        }
+        update(id, "UPDATE erasure_run SET state = 'CERTIFIED', scan = ?, sealed_identifiers = NULL, finished_at = ? WHERE id = ?",
+                scan, Timestamps.utc(clock.instant()));
     }
 
     public Optional<Run> byRequest(UUID requestId) {
@@ -113,28 +106,12 @@ public class ErasureRuns {
     /** The run goes on under a newer data map than it started with: the new version and the plan made against it. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void replanned(UUID id, String version, String planned) {
-        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(
-                "UPDATE erasure_run SET finished_map_version = ?, planned = ? WHERE id = ?")) {
-            s.setString(1, version);
-            s.setString(2, planned);
-            s.setObject(3, id);
-            s.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("the erasure run could not be updated", e);
-        }
+        update(id, "UPDATE erasure_run SET finished_map_version = ?, planned = ? WHERE id = ?", version, planned);
     }
 
     /** Why the last attempt failed, without values; committed at once, whatever happens to the caller's work. */
     public void failed(UUID id, String cause) {
-        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(
-                "UPDATE erasure_run SET last_error = ?, last_error_at = ? WHERE id = ?")) {
-            s.setString(1, cause);
-            s.setObject(2, Timestamps.utc(clock.instant()));
-            s.setObject(3, id);
-            s.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("the erasure run could not be updated", e);
-        }
+        update(id, "UPDATE erasure_run SET last_error = ?, last_error_at = ? WHERE id = ?", cause, Timestamps.utc(clock.instant()));
     }
 
     private Optional<Run> one(String sql, UUID id) {
@@ -154,10 +131,17 @@ public class ErasureRuns {
         }
     }
 
-    private void update(UUID id, String sql, String value) {
+    /** Runs an update of one run: the values bound in order, then the run's id. */
+    private void update(UUID id, String sql, Object... values) {
         try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, value);
-            s.setObject(2, id);
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] == null) {
+                    s.setNull(i + 1, java.sql.Types.VARCHAR);
+                } else {
+                    s.setObject(i + 1, values[i]);
+                }
+            }
+            s.setObject(values.length + 1, id);
             s.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("the erasure run could not be updated", e);
