@@ -125,6 +125,28 @@ class LiteLlmIT {
     }
 
     @Test
+    void aRequestByAnEndUsersIdIsResolvedAsAnEndUserAndErasedAsOne() throws Exception {
+        String endUser = "customer-45";
+        Api.Reply filed = api.post("api/dsar/requests", "{\"type\":\"ERASURE\",\"accountId\":\"" + endUser + "\",\"region\":\"EU\","
+                + "\"receivedAt\":\"" + Instant.now().minus(1, ChronoUnit.HOURS) + "\",\"evidence\":\"request relayed by the customer\"}", officer);
+        assertEquals(201, filed.status(), filed.body());
+        String id = filed.json().getString("id");
+        assertEquals(200, api.post("api/dsar/requests/" + id + "/actions", "{\"action\":\"start\"}", officer).status());
+        Api.Reply done = api.post("api/dsar/requests/" + id + "/actions", "{\"action\":\"complete\"}", officer);
+        assertEquals(200, done.status(), done.body());
+
+        Api.Reply run = api.get("api/dsar/erasures/" + id, officer);
+        assertEquals("end-user", run.json().getString("subjectKind"), run.body());
+        assertEquals(1, run.json().getJsonArray("kinds").size(), "no user has that id, so only the end user was erased: " + run.body());
+        Api.Reply certificate = api.get("api/dsar/erasures/" + id + "/certificate?kind=end-user", officer);
+        assertEquals(200, certificate.status(), certificate.body());
+        assertEquals("end-user", certificate.json().getString("subjectKind"));
+        assertTrue(certificate.json().getJsonObject("verification").getBoolean("clean"), certificate.body());
+        assertEquals(404, api.get("api/dsar/erasures/" + id + "/certificate?kind=user", officer).status());
+        assertEquals(0, countWhere("LiteLLM_SpendLogs", "end_user", endUser) + countWhere("LiteLLM_EndUserTable", "user_id", endUser));
+    }
+
+    @Test
     void teamsSetTheirRetentionInLiteLlmsOwnMetadataOrInQuaestorAsTheMapSays() throws Exception {
         Api.Reply set = api.put("api/retention/tenants/team-4", "{\"metadataRetentionDays\":21}", admin);
         assertEquals(200, set.status(), set.body());
@@ -176,6 +198,17 @@ class LiteLlmIT {
     }
 
     /** Rows of every table whose text holds the value, case aside. */
+    private static long countWhere(String table, String column, String value) throws Exception {
+        try (Connection c = store.getConnection(); PreparedStatement p = c.prepareStatement("SELECT count(*) FROM \"" + table
+                + "\" WHERE \"" + column + "\" = ?")) {
+            p.setString(1, value);
+            try (ResultSet rs = p.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     private static long rowsNaming(String value) throws Exception {
         long rows = 0;
         try (Connection c = store.getConnection(); Statement s = c.createStatement();

@@ -173,6 +173,66 @@ class LiteLlmMapTest {
     }
 
     @Test
+    void endUsersAreASecondKindOfSubjectWithTheirOwnRowsPackageAndErasure() throws Exception {
+        assertEquals(List.of("user", "end-user"), map.kinds());
+        SubjectRows endUsers = new SubjectRows(map.forKind("end-user"), store);
+        String endUser = "customer-123";
+        assertEquals(List.of(endUser), endUsers.resolve(SubjectIdentifier.of("account-id", endUser, map.kind("end-user").orElseThrow())));
+        assertTrue(rows.resolve(SubjectIdentifier.of("account-id", endUser, map.subject())).isEmpty(), "no user has that id");
+        long spend = count("SELECT count(*) FROM \"LiteLLM_SpendLogs\" WHERE end_user = $ID", endUser);
+        assertTrue(spend > 0);
+        assertEquals(Map.of("LiteLLM_EndUserTable", 1L, "LiteLLM_SpendLogs", spend), endUsers.stream(List.of(endUser), (t, v) -> { }),
+                "an end user's rows are their own record and the calls made in their name, nothing of the users'");
+
+        String user = LiteLlmStore.userId(33);
+        java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+        io.quaestor.accesspackages.control.AccessLetter letter = new io.quaestor.accesspackages.control.AccessLetter(map,
+                new io.quaestor.accesspackages.control.AccessLetter.Controller("Example Gateway Ltd", "privacy@example.com",
+                        "the authority", "https://gateway.example/privacy/"));
+        Instant now = Instant.now();
+        io.quaestor.datamap.entity.SubjectKeys both = new io.quaestor.datamap.entity.SubjectKeys(
+                new LinkedHashMap<>(Map.of("user", List.of(user), "end-user", List.of(endUser))));
+        io.quaestor.accesspackages.control.PackageWriter.Summary summary = new io.quaestor.accesspackages.control.PackageWriter(map,
+                kind -> new SubjectRows(map.forKind(kind), store)).write(zip,
+                new io.quaestor.accesspackages.control.PackageWriter.Header("DSR-1", "ACCESS", now, map.version()), both, t -> true,
+                List.of(), s -> letter.write(new io.quaestor.accesspackages.control.AccessLetter.Request("DSR-1", false, now, now, 2), s));
+        Map<String, Long> csvRows = new LinkedHashMap<>();
+        summary.files().stream().filter(f -> "csv".equals(f.format())).forEach(f -> csvRows.put(f.path(), f.rows()));
+        assertEquals(spend, csvRows.get("data/end-user/technical-metadata/LiteLLM_SpendLogs.csv"));
+        assertEquals(1L, csvRows.get("data/end-user/technical-metadata/LiteLLM_EndUserTable.csv"));
+        assertEquals(handWrittenCounts(user).get("LiteLLM_SpendLogs"), csvRows.get("data/user/technical-metadata/LiteLLM_SpendLogs.csv"));
+        String text;
+        try (org.apache.pdfbox.pdmodel.PDDocument pdf = org.apache.pdfbox.Loader.loadPDF(readEntry(zip.toByteArray(), "letter.pdf"))) {
+            text = new org.apache.pdfbox.text.PDFTextStripper().getText(pdf).replaceAll("\\s+", " ");
+        }
+        assertTrue(text.contains("As user: 1 match") && text.contains("As end-user: 1 match"), text);
+        assertTrue(text.contains("As end-user, technical-metadata: " + (spend + 1) + " records"), text);
+
+        SubjectErasure erasure = new SubjectErasure(map.forKind("end-user"), store);
+        Map<String, List<String>> identifiers = erasure.identifiers(List.of(endUser));
+        assertEquals(Map.of("account-id", List.of(endUser)), identifiers);
+        long spendBefore = count("SELECT count(*) FROM \"LiteLLM_SpendLogs\"", null);
+        long users = count("SELECT count(*) FROM \"LiteLLM_UserTable\"", null);
+        erasure.apply(List.of(endUser), LiteLlmMapTest::pseudonym, done -> { });
+        assertEquals(spendBefore - spend, count("SELECT count(*) FROM \"LiteLLM_SpendLogs\"", null));
+        assertEquals(0, count("SELECT count(*) FROM \"LiteLLM_EndUserTable\" WHERE user_id = $ID", endUser));
+        assertEquals(users, count("SELECT count(*) FROM \"LiteLLM_UserTable\"", null), "no user was erased");
+        SubjectErasure.Scan scan = erasure.scan(List.of(endUser), identifiers, List.of());
+        assertTrue(scan.clean(), scan.toString());
+    }
+
+    private static byte[] readEntry(byte[] zip, String name) throws java.io.IOException {
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
+            for (java.util.zip.ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                if (e.getName().equals(name)) {
+                    return in.readAllBytes();
+                }
+            }
+        }
+        throw new AssertionError(name + " is not in the package");
+    }
+
+    @Test
     void theAdminsErasureCannotBeCertifiedWhileTheConfigurationNamesThem() throws Exception {
         String admin = LiteLlmStore.userId(LiteLlmStore.ADMIN);
         SubjectErasure erasure = new SubjectErasure(map, store);
@@ -316,6 +376,13 @@ class LiteLlmMapTest {
                 "column 'LiteLLM_SpendLogs.org' does not exist");
         assertProblem(mapText.replace("{ \"tenantColumn\": \"teams\" }", "{ \"tenantColumn\": \"user_role\" }"),
                 "a membership without a table is an array column of the subject's table");
+        assertProblem(mapText.replace("\"name\": \"end-user\"", "\"name\": \"user\""),
+                "(document).subjects[1].name: two kinds of subject are named 'user'");
+        assertProblem(mapText.replace("\"link\": { \"column\": \"user_id\", \"references\": \"subject\" },\n      \"erasure\": { \"strategy\": \"delete-row\" },\n      \"columns\": [\n        { \"name\": \"user_id\", \"label\": \"End-user id\"",
+                "\"erasure\": { \"strategy\": \"delete-row\" },\n      \"columns\": [\n        { \"name\": \"user_id\", \"label\": \"End-user id\""),
+                "the link LiteLLM_SpendLogs.end_user -> LiteLLM_EndUserTable.user_id reaches no kind of subject");
+        assertProblem(mapText.replace("\"key\": \"user_id\",\n    \"tenant\": \"organization_id\",", "\"key\": \"user_id\","),
+                "(document).subjects[0].tenant: is required for the first kind of subject");
         DataMapException error = assertThrows(DataMapException.class, () -> check(mapText.replace("\"path\": \"user_api_key_user_id\"",
                 "\"path\": \"a..b\"")));
         assertTrue(error.problems().get(0).toString().matches("litellm\\.datamap\\.json:\\d+: \\(document\\)\\.tables\\[6]\\.links\\[2]\\.path: .*"),

@@ -50,6 +50,7 @@ public final class AccessLetter {
                 doc.paragraph("We searched every store our data map lists and found no account or other personal data linked to "
                         + "the address or account in your request. The facts below describe what we would hold if we had any.");
             }
+            foundAs(doc, summary);
             heldData(doc, summary);
             if (!request.portability()) {
                 purposes(doc);
@@ -68,16 +69,34 @@ public final class AccessLetter {
         }
     }
 
+    /** Where the map knows several kinds of people (users, a customer's end users): as which the request found the writer. */
+    private void foundAs(PdfDocument doc, PackageWriter.Summary summary) {
+        if (map.subjects().size() < 2) {
+            return;
+        }
+        doc.heading("As whom we found you");
+        doc.paragraph("Our records describe people in more than one role. We searched for you in each role that knows the "
+                + "address or id in your request:");
+        summary.foundAs().forEach((kind, n) -> doc.bullet("As " + kind + ": " + (n == 0 ? "not found"
+                : n + (n == 1 ? " match" : " matches") + "; the files under data/" + kind + "/ hold what we have about you in this role")
+                + "."));
+        map.kinds().stream().filter(k -> !summary.foundAs().containsKey(k)).forEach(k -> doc.bullet("As " + k
+                + ": not searched, as that role is not known by the address or id in your request."));
+    }
+
     private void heldData(PdfDocument doc, PackageWriter.Summary summary) {
         doc.heading(summary.totalRows() == 0 ? "The data we hold about you" : "The data we hold about you, by category");
-        Map<String, Long> byCategory = new LinkedHashMap<>();
+        record Held(String kind, String category) {
+        }
+        boolean byKind = map.subjects().size() > 1;
+        Map<Held, Long> held = new LinkedHashMap<>();
         for (PackageWriter.FileEntry f : summary.files()) {
             if ("csv".equals(f.format()) && f.category() != null) {
-                byCategory.merge(f.category(), f.rows(), Long::sum);
+                held.merge(new Held(byKind ? f.subjectKind() : null, f.category()), f.rows(), Long::sum);
             }
         }
-        byCategory.forEach((category, rows) -> doc.bullet(category + ": " + rows + (rows == 1 ? " record" : " records")
-                + " (" + labels(category) + ")"));
+        held.forEach((h, rows) -> doc.bullet((h.kind() == null ? "" : "As " + h.kind() + ", ") + h.category() + ": " + rows
+                + (rows == 1 ? " record" : " records") + " (" + labels(h.category()) + ")"));
     }
 
     private void purposes(PdfDocument doc) {

@@ -6,6 +6,7 @@ import io.quaestor.audit.control.AuditLog;
 import io.quaestor.datamap.control.DataMaps;
 import io.quaestor.datamap.control.SubjectFinder;
 import io.quaestor.datamap.entity.DataMap;
+import io.quaestor.datamap.entity.SubjectKeys;
 import io.quaestor.dsar.control.Fulfilment;
 import io.quaestor.dsar.entity.DataSubjectRequest;
 import io.quaestor.dsar.entity.RequestType;
@@ -118,7 +119,7 @@ public class AccessPackages implements Fulfilment {
 
     /** Builds the request's package, unless a ready one exists (completing again after a failure). */
     @Override
-    public void fulfil(DataSubjectRequest request, List<Object> keys, Caller officer) {
+    public void fulfil(DataSubjectRequest request, SubjectKeys subjects, Caller officer) {
         if (find(request.getId()).filter(p -> p.state().equals("READY")).isPresent()) {
             return;
         }
@@ -132,7 +133,8 @@ public class AccessPackages implements Fulfilment {
         String zipSha256;
         List<PackageWriter.ExtraDataset> extras;
         try {
-            extras = portability ? List.of() : List.of(operatorAccess(keys));
+            // Operators look up subjects of the map's first kind only (the access gate), so that is whose history there is.
+            extras = portability ? List.of() : List.of(operatorAccess(subjects.of(map.subject().name())));
         } catch (SQLException e) {
             throw new IllegalStateException("the operator-access history could not be read", e);
         }
@@ -150,10 +152,10 @@ public class AccessPackages implements Fulfilment {
                     AccessLetter letter = new AccessLetter(map, new AccessLetter.Controller(controller.name(), controller.contact(),
                             controller.authority(), publicUrl + "/privacy/"));
                     Predicate<DataMap.MappedTable> tables = portability ? PackageWriter.PORTABLE : t -> true;
-                    summary = new PackageWriter(map, finder.rows()).write(counted,
+                    summary = new PackageWriter(map, finder::rows).write(counted,
                             new PackageWriter.Header(request.getReference(), request.getType().name(), now, map.version()),
-                            keys, tables, extras, s -> letter.write(new AccessLetter.Request(request.getReference(), portability,
-                                    request.getReceivedAt(), now, keys.size()), s));
+                            subjects, tables, extras, s -> letter.write(new AccessLetter.Request(request.getReference(), portability,
+                                    request.getReceivedAt(), now, subjects.count()), s));
                 }
                 byte[] digest = zipDigest.digest();
                 zipSha256 = java.util.HexFormat.of().formatHex(digest);

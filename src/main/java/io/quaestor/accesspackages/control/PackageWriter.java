@@ -2,6 +2,7 @@ package io.quaestor.accesspackages.control;
 
 import io.quaestor.datamap.control.SubjectRows;
 import io.quaestor.datamap.entity.DataMap;
+import io.quaestor.datamap.entity.SubjectKeys;
 import jakarta.json.Json;
 import jakarta.json.stream.JsonGenerator;
 
@@ -41,15 +42,15 @@ public final class PackageWriter {
 
     /** One file of the package. */
     public record FileEntry(String path, String format, String category, String table, long rows, String sha256,
-                            List<Column> columns) {
+                            List<Column> columns, String subjectKind) {
     }
 
     /** A dataset that is not a mapped table (the operator-access history): its columns and rows. */
     public record ExtraDataset(String category, String name, List<Column> columns, Iterable<Object[]> rows) {
     }
 
-    /** What was written, for the letter and the record. */
-    public record Summary(List<FileEntry> files, Map<String, Object> subjectRecord) {
+    /** What was written, for the letter and the record; {@code foundAs}: how many subjects of each kind the request found. */
+    public record Summary(List<FileEntry> files, Map<String, Object> subjectRecord, Map<String, Integer> foundAs) {
         public long rows(String table) {
             return files.stream().filter(f -> table.equals(f.table()) && "csv".equals(f.format())).mapToLong(FileEntry::rows).sum();
         }
@@ -74,47 +75,69 @@ public final class PackageWriter {
     public static final String MANIFEST = "manifest.json";
 
     private final DataMap map;
-    private final SubjectRows rows;
+    private final Function<String, SubjectRows> rowsOfKind;
 
-    public PackageWriter(DataMap map, SubjectRows rows) {
+    /** @param rowsOfKind the engine over the map seen as each kind of subject */
+    public PackageWriter(DataMap map, Function<String, SubjectRows> rowsOfKind) {
         this.map = map;
-        this.rows = rows;
+        this.rowsOfKind = rowsOfKind;
     }
 
-    /** Writes the whole package to {@code out} (which it closes); the letter is made from the summary of the data files. */
+    /** A writer for a map's first kind of subject only. */
+    public PackageWriter(DataMap map, SubjectRows rows) {
+        this(map, kind -> rows);
+    }
+
+    /** As {@link #write(OutputStream, Header, SubjectKeys, Predicate, List, Function)} for subjects of the map's first kind. */
     public Summary write(OutputStream out, Header header, List<Object> keys, Predicate<DataMap.MappedTable> tables,
+                         List<ExtraDataset> extras, Function<Summary, byte[]> letter) throws Exception {
+        return write(out, header, SubjectKeys.of(map.subject().name(), keys), tables, extras, letter);
+    }
+
+    /**
+     * Writes the whole package to {@code out} (which it closes); the letter is made from the
+     * summary of the data files. A map of several kinds of subject gets one folder per kind found
+     * ({@code data/end-user/...}); a request that found no one gets the first kind's empty files.
+     */
+    public Summary write(OutputStream out, Header header, SubjectKeys subjects, Predicate<DataMap.MappedTable> tables,
                          List<ExtraDataset> extras, Function<Summary, byte[]> letter) throws Exception {
         List<FileEntry> files = new ArrayList<>();
         Map<String, Object> subjectRecord = new LinkedHashMap<>();
+        boolean severalKinds = map.subjects().size() > 1;
         try (ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8)) {
             // Fastest deflate: CSV and JSON still shrink about fourfold, at a fraction of the CPU.
             zip.setLevel(Deflater.BEST_SPEED);
-            rows.inSnapshot(keys, streamer -> {
-                for (DataMap.MappedTable table : rows.subjectTables()) {
-                    if (!tables.test(table)) {
-                        continue;
-                    }
-                    List<Column> columns = columns(table);
-                    String base = "data/" + table.category() + "/" + table.name();
-                    boolean subjects = table.name().equals(map.subject().table());
-                    files.add(entry(zip, base + ".csv", "csv", table.category(), table.name(), columns, w -> {
-                        writeCsvHeader(w, columns);
-                        return streamer.streamText(table, (values, kinds) -> writeCsvRow(w, values));
-                    }));
-                    files.add(entry(zip, base + ".jsonl", "jsonl", table.category(), table.name(), columns,
-                            w -> streamer.streamText(table, (values, kinds) -> {
-                                writeJsonRow(w, columns, values, kinds);
-                                if (subjects && subjectRecord.isEmpty()) {
-                                    for (int i = 0; i < columns.size(); i++) {
-                                        subjectRecord.put(columns.get(i).label(), values[i]);
+            for (String kind : subjects.isEmpty() ? List.of(map.subject().name()) : subjects.foundKinds()) {
+                SubjectRows rows = rowsOfKind.apply(kind);
+                String ownTable = map.kind(kind).orElseThrow().table();
+                String folder = "data/" + (severalKinds ? kind + "/" : "");
+                rows.inSnapshot(subjects.of(kind), streamer -> {
+                    for (DataMap.MappedTable table : rows.subjectTables()) {
+                        if (!tables.test(table)) {
+                            continue;
+                        }
+                        List<Column> columns = columns(table);
+                        String base = folder + table.category() + "/" + table.name();
+                        boolean subjectRow = table.name().equals(ownTable);
+                        files.add(entry(zip, base + ".csv", "csv", table.category(), table.name(), columns, kind, w -> {
+                            writeCsvHeader(w, columns);
+                            return streamer.streamText(table, (values, kinds) -> writeCsvRow(w, values));
+                        }));
+                        files.add(entry(zip, base + ".jsonl", "jsonl", table.category(), table.name(), columns, kind,
+                                w -> streamer.streamText(table, (values, kinds) -> {
+                                    writeJsonRow(w, columns, values, kinds);
+                                    if (subjectRow && subjectRecord.isEmpty()) {
+                                        for (int i = 0; i < columns.size(); i++) {
+                                            subjectRecord.put(columns.get(i).label(), values[i]);
+                                        }
                                     }
-                                }
-                            })));
-                }
-            });
+                                })));
+                    }
+                });
+            }
             for (ExtraDataset extra : extras) {
                 String base = "data/" + extra.category() + "/" + extra.name();
-                files.add(entry(zip, base + ".csv", "csv", extra.category(), extra.name(), extra.columns(), w -> {
+                files.add(entry(zip, base + ".csv", "csv", extra.category(), extra.name(), extra.columns(), null, w -> {
                     writeCsvHeader(w, extra.columns());
                     long n = 0;
                     for (Object[] values : extra.rows()) {
@@ -123,7 +146,7 @@ public final class PackageWriter {
                     }
                     return n;
                 }));
-                files.add(entry(zip, base + ".jsonl", "jsonl", extra.category(), extra.name(), extra.columns(), w -> {
+                files.add(entry(zip, base + ".jsonl", "jsonl", extra.category(), extra.name(), extra.columns(), null, w -> {
                     long n = 0;
                     for (Object[] values : extra.rows()) {
                         writeJsonRow(w, extra.columns(), values);
@@ -132,17 +155,19 @@ public final class PackageWriter {
                     return n;
                 }));
             }
-            Summary summary = new Summary(List.copyOf(files), subjectRecord);
+            Map<String, Integer> foundAs = new LinkedHashMap<>();
+            subjects.byKind().forEach((kind, keys) -> foundAs.put(kind, keys.size()));
+            Summary summary = new Summary(List.copyOf(files), subjectRecord, foundAs);
             byte[] pdf = letter.apply(summary);
             zip.putNextEntry(new ZipEntry(LETTER));
             zip.write(pdf);
             zip.closeEntry();
             List<FileEntry> all = new ArrayList<>(files);
-            all.add(new FileEntry(LETTER, "pdf", null, null, 0, io.quaestor.platform.crypto.Digests.sha256Hex(pdf), List.of()));
+            all.add(new FileEntry(LETTER, "pdf", null, null, 0, io.quaestor.platform.crypto.Digests.sha256Hex(pdf), List.of(), null));
             zip.putNextEntry(new ZipEntry(MANIFEST));
-            zip.write(manifest(header, all));
+            zip.write(manifest(header, all, severalKinds));
             zip.closeEntry();
-            return new Summary(List.copyOf(all), subjectRecord);
+            return new Summary(List.copyOf(all), subjectRecord, foundAs);
         }
     }
 
@@ -152,7 +177,7 @@ public final class PackageWriter {
     }
 
     private static FileEntry entry(ZipOutputStream zip, String path, String format, String category, String table,
-                                   List<Column> columns, Body body) throws Exception {
+                                   List<Column> columns, String kind, Body body) throws Exception {
         zip.putNextEntry(new ZipEntry(path));
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
         OutputStream tee = new OutputStream() {
@@ -172,7 +197,7 @@ public final class PackageWriter {
         long count = body.write(writer);
         writer.flush();
         zip.closeEntry();
-        return new FileEntry(path, format, category, table, count, HexFormat.of().formatHex(digest.digest()), columns);
+        return new FileEntry(path, format, category, table, count, HexFormat.of().formatHex(digest.digest()), columns, kind);
     }
 
     private static List<Column> columns(DataMap.MappedTable table) {
@@ -309,7 +334,7 @@ public final class PackageWriter {
         return value.toString();
     }
 
-    private static byte[] manifest(Header header, List<FileEntry> files) {
+    private static byte[] manifest(Header header, List<FileEntry> files, boolean severalKinds) {
         java.io.StringWriter out = new java.io.StringWriter();
         try (JsonGenerator g = Json.createGeneratorFactory(Map.of(JsonGenerator.PRETTY_PRINTING, true)).createGenerator(out)) {
             g.writeStartObject()
@@ -326,6 +351,9 @@ public final class PackageWriter {
                 g.writeStartObject().write("path", f.path()).write("format", f.format());
                 if (f.category() != null) {
                     g.write("category", f.category()).write("dataset", f.table()).write("rows", f.rows());
+                }
+                if (severalKinds && f.subjectKind() != null) {
+                    g.write("subjectKind", f.subjectKind());
                 }
                 g.write("sha256", f.sha256());
                 if (!f.columns().isEmpty()) {

@@ -127,7 +127,9 @@ public class BreachScope {
     }
 
     /** The scope in a given map and store (the active ones in service; a generated store in tests and benchmarks). */
-    public static Result compute(DataMap map, DataSource subjectStore, Description d) {
+    public static Result compute(DataMap whole, DataSource subjectStore, Description d) {
+        // Scopes count the first kind of subject; tables only another kind's links reach are named in the notes.
+        DataMap map = whole.forKind(whole.subject().name());
         validate(map, d);
         DataMap.Store store = subjectStore(map);
         List<String> notes = new ArrayList<>();
@@ -161,7 +163,8 @@ public class BreachScope {
         }
     }
 
-    public static String page(DataMap map, DataSource subjectStore, Description d, String after, int limit, Consumer<Affected> sink) {
+    public static String page(DataMap whole, DataSource subjectStore, Description d, String after, int limit, Consumer<Affected> sink) {
+        DataMap map = whole.forKind(whole.subject().name());
         DataMap.Store store = subjectStore(map);
         if (d.region() != null && !d.region().equals(store.region())) {
             return null;
@@ -213,7 +216,8 @@ public class BreachScope {
                 continue;
             }
             if (!table.linked()) {
-                notes.add(table.name() + " (" + table.category() + ") holds no link to a subject: its rows cannot be attributed and are not counted.");
+                notes.add(table.name() + " (" + table.category() + ") holds no link to a " + map.subject().name()
+                        + ": its rows cannot be attributed and are not counted.");
                 continue;
             }
             if (d.from() != null && ScopeQueries.timeColumn(table).isEmpty() && !d.categories().contains(table.category())) {

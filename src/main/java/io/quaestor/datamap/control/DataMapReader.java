@@ -62,13 +62,33 @@ public final class DataMapReader {
     }
 
     private DataMap map(LocatedJson root) {
-        Fields f = object(root, "(document)", Set.of("version", "description", "stores", "subject", "tables", "recipients"));
+        Fields f = object(root, "(document)", Set.of("version", "description", "stores", "subject", "subjects", "tables", "recipients"));
         if (f == null) {
             return null;
         }
         return new DataMap(f.text("version", true), f.text("description", false),
-                f.list("stores", true, this::store), subject(f.member("subject", true)),
+                f.list("stores", true, this::store), subjects(f, root),
                 f.list("tables", true, this::table), f.list("recipients", true, this::recipient));
+    }
+
+    /** One subject ({@code subject}, its kind named or not) or several kinds ({@code subjects}, each named). */
+    private List<DataMap.Subject> subjects(Fields f, LocatedJson root) {
+        boolean one = f.obj.members().containsKey("subject");
+        boolean several = f.obj.members().containsKey("subjects");
+        if (one == several) {
+            problem(root.line(), "(document).subject", one ? "name either 'subject' (one kind) or 'subjects' (several), not both"
+                    : "is required (or 'subjects', for several kinds of subject)");
+            return List.of();
+        }
+        if (one) {
+            DataMap.Subject subject = subject(f.member("subject", true), false);
+            return subject == null ? List.of() : List.of(subject);
+        }
+        List<DataMap.Subject> kinds = f.list("subjects", true, e -> subject(e, true));
+        if (kinds.isEmpty() && problems.isEmpty()) {
+            problem(root.line(), "(document).subjects", "must name at least one kind of subject");
+        }
+        return kinds;
     }
 
     private DataMap.Store store(Element e) {
@@ -77,13 +97,18 @@ public final class DataMapReader {
                 f.oneOf("region", Set.of("global", "cn", "eu", "us"), true));
     }
 
-    private DataMap.Subject subject(Element e) {
+    private DataMap.Subject subject(Element e, boolean named) {
         if (e == null) {
             return null;
         }
-        Fields f = object(e.json, e.path, Set.of("store", "table", "key", "tenant", "restrictionFlag", "identifiers", "memberships"));
-        return f == null ? null : new DataMap.Subject(f.identifier("store"), f.name("table"), f.name("key"),
-                f.name("tenant"), f.optionalName("restrictionFlag"), f.list("identifiers", true, this::identifier),
+        Fields f = object(e.json, e.path, Set.of("name", "store", "table", "key", "tenant", "restrictionFlag", "identifiers",
+                "memberships"));
+        if (f == null) {
+            return null;
+        }
+        String name = named || f.obj.members().containsKey("name") ? f.identifier("name") : DataMap.DEFAULT_KIND;
+        return new DataMap.Subject(name, f.identifier("store"), f.name("table"), f.name("key"),
+                f.optionalName("tenant"), f.optionalName("restrictionFlag"), f.list("identifiers", true, this::identifier),
                 f.list("memberships", false, this::membership));
     }
 
@@ -426,6 +451,7 @@ public final class DataMapReader {
             }
             List<T> items = new ArrayList<>();
             for (int i = 0; i < arr.items().size(); i++) {
+                lines.put(e.path + "[" + i + "]", arr.items().get(i).line());
                 T value = item.apply(new Element(arr.items().get(i), e.path + "[" + i + "]"));
                 if (value != null) {
                     items.add(value);

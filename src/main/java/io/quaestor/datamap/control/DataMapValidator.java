@@ -101,7 +101,7 @@ public final class DataMapValidator {
         for (int i = 0; i < map.tables().size(); i++) {
             checkTable(map.tables().get(i), "(document).tables[" + i + "]", seen);
         }
-        checkSubject();
+        checkSubjects();
         checkLinksReachTheSubject();
         if (problems.isEmpty()) {
             scanForUndeclaredContent();
@@ -206,16 +206,18 @@ public final class DataMapValidator {
         checkRowErasure(table, element + ".erasure");
     }
 
-    /** This table's links that point straight at the subject's key, when the subject's own row is deleted on erasure. */
+    /** This table's links that point straight at a subject's key, when that kind's own row is deleted on erasure. */
     private List<DataMap.Link> linksToErasedSubject(DataMap.MappedTable table) {
-        DataMap.Subject subject = map.subject();
-        if (subject == null) {
-            return List.of();
+        List<DataMap.Link> links = new ArrayList<>();
+        for (DataMap.Subject subject : map.subjects()) {
+            boolean subjectDeleted = map.table(subject.store(), subject.table())
+                    .map(t -> t.erasure() != null && "delete-row".equals(t.erasure().strategy())).orElse(false);
+            if (subjectDeleted) {
+                table.links().stream().filter(l -> !l.isSubjectRoot() && l.referencedTable().equals(subject.table())
+                        && l.referencedColumn().equals(subject.key())).forEach(links::add);
+            }
         }
-        boolean subjectDeleted = map.table(subject.store(), subject.table())
-                .map(t -> t.erasure() != null && "delete-row".equals(t.erasure().strategy())).orElse(false);
-        return !subjectDeleted ? List.of() : table.links().stream().filter(l -> !l.isSubjectRoot()
-                && l.referencedTable().equals(subject.table()) && l.referencedColumn().equals(subject.key())).toList();
+        return links;
     }
 
     /** Whether the column strategies release a link once the rows are retained (the key removed from where the link finds it). */
@@ -285,8 +287,9 @@ public final class DataMapValidator {
             return;
         }
         if (link.isSubjectRoot()) {
-            if (map.subject() != null && !table.name().equals(map.subject().table())) {
-                problem(at + ".references", "only the subject's table (" + map.subject().table() + ") links to 'subject'");
+            List<String> roots = map.subjects().stream().map(DataMap.Subject::table).toList();
+            if (!map.subjects().isEmpty() && !roots.contains(table.name())) {
+                problem(at + ".references", "only a subject's own table (" + String.join(", ", roots) + ") links to 'subject'");
             } else if (!link.scalar()) {
                 problem(at + ".references", "the subject's table links to 'subject' by its plain key column");
             }
@@ -409,11 +412,13 @@ public final class DataMapValidator {
         }
     }
 
-    /** The map with the subject's key and tenant type families, which decide how an account id or organization is read. */
+    /** The map with each kind's key and tenant type families, which decide how an account id or organization is read. */
     private DataMap typed() {
-        DataMap.Subject subject = map.subject();
-        Map<String, Column> columns = schema.getOrDefault(subject.store(), Map.of()).getOrDefault(subject.table(), Map.of());
-        return map.withSubject(subject.typed(keyFamily(columns.get(subject.key())), keyFamily(columns.get(subject.tenant()))));
+        return map.withSubjects(map.subjects().stream().map(subject -> {
+            Map<String, Column> columns = schema.getOrDefault(subject.store(), Map.of()).getOrDefault(subject.table(), Map.of());
+            return subject.typed(keyFamily(columns.get(subject.key())),
+                    subject.tenant() == null ? null : keyFamily(columns.get(subject.tenant())));
+        }).toList());
     }
 
     private static String keyFamily(Column column) {
@@ -421,36 +426,58 @@ public final class DataMapValidator {
         return Set.of("uuid", "integer").contains(family) ? family : "text";
     }
 
-    private void checkSubject() {
-        DataMap.Subject subject = map.subject();
-        if (subject == null) {
-            return;
+    /** Where a kind of subject is written: {@code subject}, or {@code subjects[i]} in a map of several kinds. */
+    private String subjectElement(int i) {
+        return read.lines().containsKey("(document).subjects") ? "(document).subjects[" + i + "]" : "(document).subject";
+    }
+
+    private void checkSubjects() {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < map.subjects().size(); i++) {
+            DataMap.Subject subject = map.subjects().get(i);
+            if (!names.add(subject.name())) {
+                problem(subjectElement(i) + ".name", "two kinds of subject are named '" + subject.name() + "'; each kind needs its own name");
+            }
+            Optional<DataMap.Subject> sameTable = map.subjects().subList(0, i).stream()
+                    .filter(k -> k.store().equals(subject.store()) && k.table().equals(subject.table())).findFirst();
+            if (sameTable.isPresent()) {
+                problem(subjectElement(i) + ".table", "kinds '" + sameTable.get().name() + "' and '" + subject.name()
+                        + "' share the table '" + subject.table() + "'; each kind has its own table");
+            }
+            if (i == 0 && subject.tenant() == null) {
+                problem(subjectElement(i) + ".tenant", "is required for the first kind of subject: access grants, holds and breach"
+                        + " scopes find its subjects by tenant");
+            }
+            checkSubject(subject, subjectElement(i));
         }
+    }
+
+    private void checkSubject(DataMap.Subject subject, String element) {
         Optional<DataMap.MappedTable> root = map.table(subject.store(), subject.table());
         if (root.isEmpty()) {
-            problem("(document).subject.table", "the subject's table '" + subject.table() + "' is not mapped in store '"
+            problem(element + ".table", "the subject's table '" + subject.table() + "' is not mapped in store '"
                     + subject.store() + "'");
             return;
         }
         if (!root.get().isSubjectRoot()) {
-            problem("(document).subject.table", "the subject's table must link to 'subject'");
+            problem(element + ".table", "the subject's table must link to 'subject'");
         }
         Map<String, Map<String, Column>> tables = schema.getOrDefault(subject.store(), Map.of());
         if (!tables.getOrDefault(subject.table(), Map.of()).containsKey(subject.key())) {
-            problem("(document).subject.key", "column '" + subject.table() + "." + subject.key() + "' does not exist");
+            problem(element + ".key", "column '" + subject.table() + "." + subject.key() + "' does not exist");
         }
-        if (!tables.getOrDefault(subject.table(), Map.of()).containsKey(subject.tenant())) {
-            problem("(document).subject.tenant", "column '" + subject.table() + "." + subject.tenant() + "' does not exist");
+        if (subject.tenant() != null && !tables.getOrDefault(subject.table(), Map.of()).containsKey(subject.tenant())) {
+            problem(element + ".tenant", "column '" + subject.table() + "." + subject.tenant() + "' does not exist");
         }
         for (int i = 0; i < subject.memberships().size(); i++) {
-            checkMembership(subject, subject.memberships().get(i), tables, "(document).subject.memberships[" + i + "]");
+            checkMembership(subject, subject.memberships().get(i), tables, element + ".memberships[" + i + "]");
         }
         if (subject.restrictionFlag() != null && !tables.getOrDefault(subject.table(), Map.of()).containsKey(subject.restrictionFlag())) {
-            problem("(document).subject.restrictionFlag", "column '" + subject.table() + "." + subject.restrictionFlag() + "' does not exist");
+            problem(element + ".restrictionFlag", "column '" + subject.table() + "." + subject.restrictionFlag() + "' does not exist");
         }
         for (int i = 0; i < subject.identifiers().size(); i++) {
             DataMap.Identifier identifier = subject.identifiers().get(i);
-            String at = "(document).subject.identifiers[" + i + "]";
+            String at = element + ".identifiers[" + i + "]";
             Column column = tables.getOrDefault(identifier.table(), Map.of()).get(identifier.column());
             if (map.table(subject.store(), identifier.table()).isEmpty()) {
                 problem(at + ".table", "table '" + identifier.table() + "' is not mapped");
@@ -458,6 +485,10 @@ public final class DataMapValidator {
                 problem(at + ".column", "column '" + identifier.table() + "." + identifier.column() + "' does not exist");
             } else if (identifier.hash() != null && !"text".equals(family(column.udt()))) {
                 problem(at + ".column", "a hashed identifier is compared as hex text; '" + identifier.column() + "' is " + column.type());
+            } else if (!identifier.table().equals(subject.table()) && map.forKind(subject.name()).table(subject.store(), identifier.table())
+                    .filter(DataMap.MappedTable::linked).isEmpty()) {
+                problem(at + ".table", "table '" + identifier.table() + "' has no link reaching the " + subject.name()
+                        + "'s table, so an identifier there finds no one");
             }
         }
     }
@@ -489,13 +520,32 @@ public final class DataMapValidator {
         }
     }
 
-    /** Every link chain must end at the subject's table, and none may loop. */
+    /** Every link chain must end at a kind of subject's table, and none may loop. */
     private void checkLinksReachTheSubject() {
+        boolean cycles = false;
         for (int i = 0; i < map.tables().size(); i++) {
             DataMap.MappedTable table = map.tables().get(i);
             String cycle = cycleFrom(table, new LinkedHashSet<>());
             if (cycle != null) {
                 problem("(document).tables[" + i + "].links", "cycle in links: " + cycle);
+                cycles = true;
+            }
+        }
+        if (cycles || map.subjects().isEmpty() || map.subjects().stream().anyMatch(k -> k.name() == null)) {
+            return;
+        }
+        List<DataMap> kinds = map.subjects().stream().map(k -> map.forKind(k.name())).toList();
+        for (int i = 0; i < map.tables().size(); i++) {
+            DataMap.MappedTable table = map.tables().get(i);
+            for (int l = 0; l < table.links().size(); l++) {
+                DataMap.Link link = table.links().get(l);
+                int index = i;
+                boolean reaches = kinds.stream().anyMatch(k -> k.tables().get(index).links().contains(link));
+                if (!reaches && !link.isSubjectRoot()) {
+                    problem("(document).tables[" + i + "].links[" + l + "]", "the link " + table.name() + "." + link.describe()
+                            + " -> " + link.references() + " reaches no kind of subject: '" + link.referencedTable()
+                            + "' is not linked to any subject's table");
+                }
             }
         }
     }

@@ -158,9 +158,13 @@ public class DataMaps {
         });
     }
 
-    /** The datasource of the store that holds the map's subjects. */
+    /** The datasource of the store that holds the map's (first kind of) subjects. */
     public DataSource subjectStore() {
-        DataMap map = active.map();
+        return subjectStore(active.map());
+    }
+
+    /** The datasource of the store that holds the subjects of the kind a map is seen as. */
+    public DataSource subjectStore(DataMap map) {
         String datasource = map.stores().stream().filter(s -> s.name().equals(map.subject().store()))
                 .findFirst().orElseThrow().datasource();
         return datasource(datasource).orElseThrow();

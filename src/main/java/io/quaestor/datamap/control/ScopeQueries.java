@@ -30,7 +30,7 @@ public final class ScopeQueries {
     private final DataMap map;
 
     public ScopeQueries(DataMap map) {
-        this.map = map;
+        this.map = map.forKind(map.subject().name());
         this.subjects = new SubjectQueries(map);
     }
 
@@ -72,7 +72,7 @@ public final class ScopeQueries {
     /** The next page of affected subjects' keys (as text) and tenants, after a key (text order); the page size is the last parameter. */
     public String subjectPage(List<Part> parts, boolean byTenant, boolean byKey) {
         DataMap.Subject subject = map.subject();
-        return with(byTenant) + "SELECT s." + q(subject.key()) + "::text, s." + q(subject.tenant()) + "::text FROM "
+        return with(byTenant) + "SELECT s." + q(subject.key()) + "::text, " + SubjectQueries.tenantOf(subject, "s.") + " FROM "
                 + subjectTable() + " s WHERE " + affected(parts, byTenant, byKey) + " AND s." + q(subject.key())
                 + "::text > ? ORDER BY s." + q(subject.key()) + "::text LIMIT ?";
     }

@@ -46,7 +46,7 @@ final class StoreSweep {
     private final DataMap map;
 
     StoreSweep(DataMap map) {
-        this.map = map;
+        this.map = map.forKind(map.subject().name());
     }
 
     /**

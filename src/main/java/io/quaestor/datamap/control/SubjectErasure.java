@@ -77,7 +77,7 @@ public final class SubjectErasure {
     private final DataSource store;
 
     public SubjectErasure(DataMap map, DataSource store) {
-        this.map = map;
+        this.map = map.forKind(map.subject().name());
         this.queries = new SubjectQueries(map);
         this.store = store;
     }

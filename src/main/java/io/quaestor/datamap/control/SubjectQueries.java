@@ -88,8 +88,9 @@ public final class SubjectQueries {
 
     private final DataMap map;
 
+    /** Over the map seen as its first kind of subject ({@link DataMap#forKind}): a map of one kind is used as it is. */
     public SubjectQueries(DataMap map) {
-        this.map = map;
+        this.map = map.forKind(map.subject().name());
     }
 
     /** The subject's keys for an identifier of this kind; one parameter, the identifier's value. */
@@ -117,7 +118,7 @@ public final class SubjectQueries {
     /** Each subject's key and tenant, for the subjects bound as one array parameter. */
     public String tenants() {
         DataMap.Subject subject = map.subject();
-        return "SELECT " + q(subject.key()) + ", " + q(subject.tenant()) + " FROM " + q(subject.table()) + " WHERE "
+        return "SELECT " + q(subject.key()) + ", " + tenantOf(subject, "") + " FROM " + q(subject.table()) + " WHERE "
                 + q(subject.key()) + " = ANY(?)";
     }
 
@@ -129,20 +130,27 @@ public final class SubjectQueries {
     public String inTenants(String alias, String tenants, String tenantArray) {
         DataMap.Subject subject = map.subject();
         List<String> any = new ArrayList<>();
-        any.add(alias + "." + q(subject.tenant()) + "::text = ANY(" + tenants + ")");
+        if (subject.tenant() != null) {
+            any.add(alias + "." + q(subject.tenant()) + "::text = ANY(" + tenants + ")");
+        }
         for (DataMap.Membership m : subject.memberships()) {
             any.add(m.isArray() ? alias + "." + q(m.tenantColumn()) + "::text[] && " + tenantArray
                     : "EXISTS (SELECT 1 FROM " + q(m.table()) + " m WHERE m." + q(m.subjectColumn()) + " = " + alias + "." + q(subject.key())
                     + " AND m." + q(m.tenantColumn()) + "::text = ANY(" + tenants + "))");
         }
-        return any.size() == 1 ? any.get(0) : "(" + String.join(" OR ", any) + ")";
+        return any.isEmpty() ? "false" : any.size() == 1 ? any.get(0) : "(" + String.join(" OR ", any) + ")";
+    }
+
+    /** The tenant column of the subject's table as text, or a typed NULL for a kind that has none. */
+    static String tenantOf(DataMap.Subject subject, String alias) {
+        return subject.tenant() == null ? "NULL::text" : alias + q(subject.tenant()) + "::text";
     }
 
     /** Each subject's key (as bound) and every tenant it is in, at home or by membership, as text; one array parameter. */
     public String allTenants() {
         DataMap.Subject subject = map.subject();
         String keys = "ANY(ARRAY(SELECT unnest(k) FROM subject_keys))";
-        StringBuilder sql = new StringBuilder(WITH_KEYS + "SELECT " + q(subject.key()) + ", " + q(subject.tenant()) + "::text FROM "
+        StringBuilder sql = new StringBuilder(WITH_KEYS + "SELECT " + q(subject.key()) + ", " + tenantOf(subject, "") + " FROM "
                 + q(subject.table()) + " WHERE " + q(subject.key()) + " = " + keys);
         for (DataMap.Membership m : subject.memberships()) {
             sql.append(" UNION ").append(m.isArray()
@@ -262,7 +270,7 @@ public final class SubjectQueries {
     /** The column without the elements its array or [*] links matched (order kept). */
     private String withoutElements(DataMap.MappedTable table, String column) {
         String value = "t0." + q(column);
-        for (DataMap.Link link : table.links()) {
+        for (DataMap.Link link : seen(table).links()) {
             if (!link.column().equals(column) || link.scalar()) {
                 continue;
             }
@@ -315,7 +323,7 @@ public final class SubjectQueries {
     /** The depth of a table's longest link chain: 0 for the subject's own table. */
     public int depth(DataMap.MappedTable table) {
         int depth = 0;
-        for (DataMap.Link link : table.links()) {
+        for (DataMap.Link link : seen(table).links()) {
             if (!link.isSubjectRoot()) {
                 depth = Math.max(depth, 1 + depth(mapped(link.referencedTable())));
             }
@@ -340,7 +348,7 @@ public final class SubjectQueries {
 
     /** The condition that a row ({@code alias}) of the table belongs to the subjects: any of its links matches. */
     String belongs(DataMap.MappedTable table, String alias, Keys keys, int depth) {
-        List<String> any = table.links().stream().map(link -> linkMatches(link, alias, keys, depth)).toList();
+        List<String> any = seen(table).links().stream().map(link -> linkMatches(link, alias, keys, depth)).toList();
         return any.size() == 1 ? any.get(0) : "(" + String.join(" OR ", any) + ")";
     }
 
@@ -379,6 +387,11 @@ public final class SubjectQueries {
     private String match(DataMap.Identifier identifier, String alias) {
         String column = alias + "." + q(identifier.column());
         return "case-insensitive".equals(identifier.match()) ? "lower(" + column + ") = lower(?)" : column + " = ?";
+    }
+
+    /** The table as this kind of subject sees it (a caller may hold it from the whole map, with other kinds' links). */
+    private DataMap.MappedTable seen(DataMap.MappedTable table) {
+        return map.table(table.store(), table.name()).orElse(table);
     }
 
     DataMap.MappedTable mapped(String name) {

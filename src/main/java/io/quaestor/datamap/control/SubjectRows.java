@@ -37,7 +37,7 @@ public final class SubjectRows {
     private final DataSource store;
 
     public SubjectRows(DataMap map, DataSource store) {
-        this.map = map;
+        this.map = map.forKind(map.subject().name());
         this.queries = new SubjectQueries(map);
         this.store = store;
     }
@@ -129,6 +129,9 @@ public final class SubjectRows {
 
     /** The subjects' footprint: how many rows they have in all, and how many of them block erasure. */
     public record Footprint(long rows, long blocking) {
+        public Footprint plus(Footprint other) {
+            return new Footprint(rows + other.rows, blocking + other.blocking);
+        }
     }
 
     public Footprint footprint(List<Object> subjectKeys) throws SQLException {

@@ -3,14 +3,68 @@ package io.quaestor.datamap.entity;
 import java.util.List;
 import java.util.Optional;
 
-/** A validated data map. Identifiers in it are safe to quote into SQL: they were checked against the live schema. */
-public record DataMap(String version, String description, List<Store> stores, Subject subject, List<MappedTable> tables,
+/**
+ * A validated data map. Identifiers in it are safe to quote into SQL: they were checked against
+ * the live schema. A map may describe several kinds of subject (a gateway's users and its
+ * customers' end users), each with its own table, key and identifiers; {@link #subject()} is the
+ * first, and {@link #forKind} sees the map as one kind, with only the links that reach that
+ * kind's table, which is how every engine reads it.
+ */
+public record DataMap(String version, String description, List<Store> stores, List<Subject> subjects, List<MappedTable> tables,
                       List<Recipient> recipients) {
+
+    /** The kind a map's only subject has when the file does not name it. */
+    public static final String DEFAULT_KIND = "user";
 
     public DataMap {
         stores = List.copyOf(stores);
+        subjects = List.copyOf(subjects);
         tables = List.copyOf(tables);
         recipients = List.copyOf(recipients);
+    }
+
+    /** The subject the map is seen as: the first kind declared, or the one {@link #forKind} chose. */
+    public Subject subject() {
+        return subjects.isEmpty() ? null : subjects.get(0);
+    }
+
+    /** The names of the kinds of subject, in the map's order. */
+    public List<String> kinds() {
+        return subjects.stream().map(Subject::name).toList();
+    }
+
+    public Optional<Subject> kind(String name) {
+        return subjects.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    /**
+     * The map seen as one kind of subject: that kind first, and each table keeping only the links
+     * whose chain ends at that kind's table (a table no link of which reaches it stays mapped,
+     * unlinked). Seeing a map as the kind it already is changes nothing.
+     */
+    public DataMap forKind(String name) {
+        Subject chosen = kind(name).orElseThrow(() -> new IllegalArgumentException("the data map has no subject kind " + name));
+        List<Subject> ordered = new java.util.ArrayList<>(List.of(chosen));
+        subjects.stream().filter(s -> s != chosen).forEach(ordered::add);
+        java.util.Set<String> reaching = new java.util.HashSet<>();
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (MappedTable t : tables) {
+                if (!reaching.contains(t.store() + "." + t.name()) && !reachingLinks(t, chosen, reaching).isEmpty()) {
+                    reaching.add(t.store() + "." + t.name());
+                    grew = true;
+                }
+            }
+        }
+        List<MappedTable> projected = tables.stream().map(t -> t.withLinks(reachingLinks(t, chosen, reaching))).toList();
+        return new DataMap(version, description, stores, ordered, projected, recipients);
+    }
+
+    /** A store other than the kind's may hold a copy of its table (a regional store): its links count the same way. */
+    private static List<Link> reachingLinks(MappedTable table, Subject kind, java.util.Set<String> reaching) {
+        return table.links().stream().filter(l -> l.isSubjectRoot() ? table.name().equals(kind.table())
+                : reaching.contains(table.store() + "." + l.referencedTable())).toList();
     }
 
     public record Store(String name, String datasource, String region) {
@@ -20,7 +74,11 @@ public record DataMap(String version, String description, List<Store> stores, Su
      * {@code tenant} is the column of the subject's table naming the customer (tenant) the subject
      * belongs to; {@code restrictionFlag}, when given, the boolean column that restricts processing.
      */
-    public record Subject(String store, String table, String key, String tenant, String restrictionFlag,
+    /**
+     * {@code name} is the kind of subject ("user", "end-user"); {@code tenant} may be absent for a
+     * kind that belongs to no tenant of its own (a customer's end users).
+     */
+    public record Subject(String name, String store, String table, String key, String tenant, String restrictionFlag,
                           List<Identifier> identifiers, List<Membership> memberships, String keyType, String tenantType) {
         public Subject {
             identifiers = List.copyOf(identifiers);
@@ -28,14 +86,14 @@ public record DataMap(String version, String description, List<Store> stores, Su
         }
 
         /** As read from the file: the key and tenant types are learnt from the live schema by the validator. */
-        public Subject(String store, String table, String key, String tenant, String restrictionFlag, List<Identifier> identifiers,
-                       List<Membership> memberships) {
-            this(store, table, key, tenant, restrictionFlag, identifiers, memberships, null, null);
+        public Subject(String name, String store, String table, String key, String tenant, String restrictionFlag,
+                       List<Identifier> identifiers, List<Membership> memberships) {
+            this(name, store, table, key, tenant, restrictionFlag, identifiers, memberships, null, null);
         }
 
         /** With the type family (uuid, integer or text) of the key and the tenant, as the store has them. */
         public Subject typed(String keyType, String tenantType) {
-            return new Subject(store, table, key, tenant, restrictionFlag, identifiers, memberships, keyType, tenantType);
+            return new Subject(name, store, table, key, tenant, restrictionFlag, identifiers, memberships, keyType, tenantType);
         }
 
         public Optional<Identifier> identifier(String kind) {
@@ -171,6 +229,11 @@ public record DataMap(String version, String description, List<Store> stores, Su
         public Optional<MappedColumn> column(String name) {
             return columns.stream().filter(c -> c.name().equals(name)).findFirst();
         }
+
+        MappedTable withLinks(List<Link> kept) {
+            return kept.size() == links.size() ? this : new MappedTable(store, name, category, purpose, legalBasis, source, kept, tenants,
+                    retention, erasure, blocksErasure, columns, line);
+        }
     }
 
     public record Recipient(String name, String kind, List<String> categories, String transfer, String contentNote) {
@@ -179,8 +242,8 @@ public record DataMap(String version, String description, List<Store> stores, Su
         }
     }
 
-    /** The same map with the subject's key and tenant types filled in. */
-    public DataMap withSubject(Subject typed) {
+    /** The same map with the subjects' key and tenant types filled in. */
+    public DataMap withSubjects(List<Subject> typed) {
         return new DataMap(version, description, stores, typed, tables, recipients);
     }
 

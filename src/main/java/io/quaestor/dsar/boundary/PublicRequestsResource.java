@@ -108,7 +108,7 @@ public class PublicRequestsResource {
         }
         String email = filing.email == null ? null : email(filing.email);
         if (filing.accountId != null) {
-            accountId(filing.accountId, maps.active().map().subject());
+            accountId(filing.accountId, maps.active().map());
         }
         RequestType type = RequestType.valueOf(filing.type);
         requireScope(type, filing.consentScope);
@@ -172,13 +172,24 @@ public class PublicRequestsResource {
         }
     }
 
-    /** An account id in the form of the store's key (a UUID, a number or text); a malformed one is a 422 naming {@code accountId}. */
-    static void accountId(String raw, io.quaestor.datamap.entity.DataMap.Subject subject) {
-        try {
-            SubjectIdentifier.of("account-id", raw, subject);
-        } catch (InvalidInputException e) {
-            throw new InvalidInputException("accountId", e.getMessage());
+    /**
+     * An account id in the form of some kind of subject's key (a UUID, a number or text): the
+     * request is resolved in every kind it can be; one no kind can read is a 422 naming {@code accountId}.
+     */
+    static void accountId(String raw, io.quaestor.datamap.entity.DataMap map) {
+        InvalidInputException refused = null;
+        for (io.quaestor.datamap.entity.DataMap.Subject kind : map.subjects()) {
+            if (kind != map.subject() && kind.identifier("account-id").isEmpty()) {
+                continue;
+            }
+            try {
+                SubjectIdentifier.of("account-id", raw, kind);
+                return;
+            } catch (InvalidInputException e) {
+                refused = refused == null ? e : refused;
+            }
         }
+        throw new InvalidInputException("accountId", refused.getMessage());
     }
 
     private static String blankToNull(String text) {

@@ -169,7 +169,7 @@ public class RequestsResource {
         }
         String email = body.email == null ? null : PublicRequestsResource.email(body.email);
         if (body.accountId != null) {
-            PublicRequestsResource.accountId(body.accountId, maps.active().map().subject());
+            PublicRequestsResource.accountId(body.accountId, maps.active().map());
         }
         PublicRequestsResource.requireScope(RequestType.valueOf(body.type), body.consentScope);
         DataSubjectRequest request = requests.fileByOfficer(new DataSubjectRequests.OfficerIntake(RequestType.valueOf(body.type),

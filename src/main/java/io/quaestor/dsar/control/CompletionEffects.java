@@ -5,7 +5,7 @@ import io.quaestor.datamap.control.DataMaps;
 import io.quaestor.datamap.control.SubjectFinder;
 import io.quaestor.datamap.control.SubjectRows;
 import io.quaestor.datamap.entity.DataMap;
-import io.quaestor.datamap.entity.SubjectIdentifier;
+import io.quaestor.datamap.entity.SubjectKeys;
 import io.quaestor.dsar.entity.DataSubjectRequest;
 import io.quaestor.dsar.entity.RequestType;
 import io.quaestor.platform.persistence.Datasources;
@@ -64,40 +64,53 @@ public class CompletionEffects {
     @Inject
     Clock clock;
 
-    /** The subject's keys in the gateway's store: by account id when the request names one, else by email. */
-    public List<Object> subjectKeys(DataSubjectRequest request) {
+    /**
+     * The subjects in the gateway's store, by kind: by account id when the request names one, else
+     * by email, in every kind of subject that declares that identifier.
+     */
+    public SubjectKeys subjectKeys(DataSubjectRequest request) {
         try {
-            SubjectRows rows = finder.rows();
             if (request.getSubjectAccountId() != null) {
-                return rows.resolve(finder.identifier("account-id", request.getSubjectAccountId()));
+                return finder.resolve("account-id", request.getSubjectAccountId());
             }
-            return request.getSubjectEmail() == null ? List.of() : rows.resolve(SubjectIdentifier.of("email", request.getSubjectEmail()));
+            return request.getSubjectEmail() == null ? SubjectKeys.of(maps.active().map().subject().name(), List.of())
+                    : finder.resolve("email", request.getSubjectEmail());
         } catch (SQLException e) {
             throw new IllegalStateException("the gateway store could not be read", e);
         }
     }
 
-    /** How many rows the subject holds, and how many block erasure. */
-    public SubjectRows.Footprint footprint(List<Object> keys) {
+    /** How many rows the subjects hold, and how many block erasure, over every kind found. */
+    public SubjectRows.Footprint footprint(SubjectKeys keys) {
         try {
-            return finder.rows().footprint(keys);
+            SubjectRows.Footprint total = new SubjectRows.Footprint(0, 0);
+            for (String kind : keys.foundKinds()) {
+                total = total.plus(finder.rows(kind).footprint(keys.of(kind)));
+            }
+            return total;
         } catch (SQLException e) {
             throw new IllegalStateException("the gateway store could not be read", e);
         }
     }
 
     /** Outside any transaction: sets the restriction flag of each subject key; repeating it changes nothing. */
-    public void applyInGateway(DataSubjectRequest request, List<Object> keys) {
+    public void applyInGateway(DataSubjectRequest request, SubjectKeys keys) {
         if (!RESTRICTING.contains(request.getType())) {
             return;
         }
-        if (maps.active().map().subject().restrictionFlag() == null) {
-            throw new StateConflictException("The data map names no restriction flag, so processing cannot be restricted in the gateway.");
+        DataMap map = maps.active().map();
+        for (String kind : keys.isEmpty() ? List.of(map.subject().name()) : keys.foundKinds()) {
+            if (map.kind(kind).orElseThrow().restrictionFlag() == null) {
+                throw new StateConflictException("The data map names no restriction flag for the " + kind
+                        + " kind of subject, so processing cannot be restricted in the gateway.");
+            }
         }
         try {
-            SubjectRows rows = finder.rows();
-            for (Object key : keys) {
-                rows.restrict(key);
+            for (String kind : keys.foundKinds()) {
+                SubjectRows rows = finder.rows(kind);
+                for (Object key : keys.of(kind)) {
+                    rows.restrict(key);
+                }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("the restriction could not be set in the gateway store", e);
@@ -105,15 +118,17 @@ public class CompletionEffects {
     }
 
     /** Outside any transaction: replaces one mapped value of the subject's own row. */
-    public Rectified rectify(DataSubjectRequest request, List<Object> keys, String column, String value) {
-        if (keys.size() != 1) {
-            throw new StateConflictException("A rectification needs exactly one account; this request matches " + keys.size() + ".");
+    public Rectified rectify(DataSubjectRequest request, SubjectKeys keys, String column, String value) {
+        if (keys.count() != 1) {
+            throw new StateConflictException("A rectification needs exactly one account; this request matches " + keys.count() + ".");
         }
-        SubjectRows rows = finder.rows();
-        DataMap.Subject subject = maps.active().map().subject();
+        String kind = keys.foundKinds().get(0);
+        Object key = keys.of(kind).get(0);
+        SubjectRows rows = finder.rows(kind);
+        DataMap.Subject subject = maps.active().map().kind(kind).orElseThrow();
         try {
-            String tenant = rows.tenantsOf(keys).get(keys.get(0));
-            String old = rows.replace(keys.get(0), column, value);
+            String tenant = rows.tenantsOf(List.of(key)).get(key);
+            String old = rows.replace(key, column, value);
             return new Rectified(subject.table(), column, old == null ? null : pseudonyms.of(tenant, "value:" + column, old),
                     pseudonyms.of(tenant, "value:" + column, value));
         } catch (IllegalArgumentException e) {
@@ -125,15 +140,15 @@ public class CompletionEffects {
 
     /** In the completing transaction: the gateway's webhook and the Art. 19 record. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void record(DataSubjectRequest request, List<Object> keys) {
+    public void record(DataSubjectRequest request, SubjectKeys keys) {
         if (RESTRICTING.contains(request.getType())) {
-            for (Object key : keys) {
+            for (Object key : keys.all()) {
                 webhooks.queue("subject.processing-restricted", Map.of("account", key.toString(),
                         "request", request.getReference(), "right", request.getType().name()));
             }
         }
         if (request.getType() == RequestType.CONSENT_WITHDRAWAL) {
-            for (Object key : keys) {
+            for (Object key : keys.all()) {
                 webhooks.queue("subject.consent-withdrawn", Map.of("account", key.toString(), "request", request.getReference(),
                         "scope", request.getConsentScope() == null ? "" : request.getConsentScope()));
             }

@@ -1,5 +1,6 @@
 package io.quaestor.dsar.control;
 
+import io.quaestor.datamap.entity.SubjectKeys;
 import io.quaestor.dsar.entity.DataSubjectRequest;
 import io.quaestor.dsar.entity.RejectionGround;
 import io.quaestor.dsar.entity.RequestEvent;
@@ -213,7 +214,7 @@ public class DataSubjectRequests {
         if (request.getStatus() != RequestStatus.IN_PROGRESS) {
             throw new StateConflictException("A request that is " + request.getStatus() + " cannot complete; that needs IN_PROGRESS.");
         }
-        List<Object> keys = effects.subjectKeys(request);
+        SubjectKeys keys = effects.subjectKeys(request);
         effects.applyInGateway(request, keys);
         for (Fulfilment fulfilment : fulfilments) {
             if (fulfilment.fulfils(request.getType())) {
@@ -224,7 +225,7 @@ public class DataSubjectRequests {
     }
 
     @Transactional
-    public DataSubjectRequest completeRecorded(UUID id, String reason, List<Object> keys, Caller officer) {
+    public DataSubjectRequest completeRecorded(UUID id, String reason, SubjectKeys keys, Caller officer) {
         DataSubjectRequest request = act(id, RequestLifecycle.Action.COMPLETE, reason, null, null, officer);
         effects.record(request, keys);
         return request;
@@ -235,7 +236,7 @@ public class DataSubjectRequests {
      * resumed after a restart): Quaestor is the actor, the reason says why.
      */
     @Transactional
-    public DataSubjectRequest completeUnattended(UUID id, String reason, List<Object> keys) {
+    public DataSubjectRequest completeUnattended(UUID id, String reason, SubjectKeys keys) {
         // Not locked FOR UPDATE: on a timer's thread the JPA and JDBC connections of one
         // transaction are not shared, and the message's foreign key would wait on that lock.
         // The lifecycle still refuses a move from any state but IN_PROGRESS.

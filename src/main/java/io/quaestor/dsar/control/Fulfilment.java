@@ -1,10 +1,9 @@
 package io.quaestor.dsar.control;
 
+import io.quaestor.datamap.entity.SubjectKeys;
 import io.quaestor.dsar.entity.DataSubjectRequest;
 import io.quaestor.dsar.entity.RequestType;
 import io.quaestor.security.control.Caller;
-
-import java.util.List;
 
 /**
  * What fulfilling a request of some type does across the stores (building an access package,
@@ -16,5 +15,6 @@ public interface Fulfilment {
 
     boolean fulfils(RequestType type);
 
-    void fulfil(DataSubjectRequest request, List<Object> subjectKeys, Caller officer);
+    /** {@code subjects}: whom the request was resolved to, by kind of subject (none found is a valid answer). */
+    void fulfil(DataSubjectRequest request, SubjectKeys subjects, Caller officer);
 }

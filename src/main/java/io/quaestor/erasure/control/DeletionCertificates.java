@@ -80,7 +80,7 @@ public class DeletionCertificates {
     public Certificate issue(ErasureRuns.Run run, List<Object> keys, List<SubjectErasure.TableAction> applied, JsonObject scan) {
         Instant now = clock.instant();
         String reference = run.requestId() == null ? null : em.find(DataSubjectRequest.class, run.requestId()).getReference();
-        String content = content(run, reference, applied, scan, now, keyTables()).toString();
+        String content = content(run, reference, applied, scan, now, keyTables(run)).toString();
         String sha256 = io.quaestor.platform.crypto.Digests.sha256Hex(content);
         AuditEvent sealed = audit.appendAction(null, "erasure.certified", "erasure-run", run.id().toString(), run.tenant(),
                 Map.of("sha256", sha256, "subject", run.subjectPseudonym(), "request", reference == null ? "" : reference));
@@ -104,10 +104,11 @@ public class DeletionCertificates {
         return new Certificate(run.id(), run.requestId(), content, sha256, sealed.eventId(), now);
     }
 
-    public Optional<Certificate> ofRequest(UUID requestId) {
+    /** The certificate of one erasure run. */
+    public Optional<Certificate> ofRun(UUID runId) {
         try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT run_id, request_id, content, sha256, audit_event_id, issued_at FROM deletion_certificate WHERE request_id = ?")) {
-            s.setObject(1, requestId);
+                "SELECT run_id, request_id, content, sha256, audit_event_id, issued_at FROM deletion_certificate WHERE run_id = ?")) {
+            s.setObject(1, runId);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
@@ -121,8 +122,12 @@ public class DeletionCertificates {
         }
     }
 
-    public Certificate require(UUID requestId) {
-        return ofRequest(requestId).orElseThrow(() -> new NotFoundException("This request has no deletion certificate (yet)."));
+    /** The certificate of the request's run for one kind of subject ({@code null}: its first run). */
+    public Certificate require(UUID requestId, String kind) {
+        ErasureRuns.Run run = runs.byRequest(requestId).stream()
+                .filter(r -> kind == null || kind.equals(Erasures.kindOf(r, maps.active().map()))).findFirst()
+                .orElseThrow(() -> new NotFoundException("No erasure was started for this request" + (kind == null ? "" : " and kind") + "."));
+        return ofRun(run.id()).orElseThrow(() -> new NotFoundException("This request has no deletion certificate (yet)."));
     }
 
     /** The certificate as a document for people: the same facts as the JSON, and the JSON's digest to check it by. */
@@ -175,8 +180,9 @@ public class DeletionCertificates {
     }
 
     /** The tables where the map finds API keys (by prefix or by hash): their deleted rows are the subject's keys. */
-    private java.util.Set<String> keyTables() {
-        return maps.active().map().subject().identifiers().stream().filter(i -> i.kind().startsWith("api-key"))
+    private java.util.Set<String> keyTables(ErasureRuns.Run run) {
+        io.quaestor.datamap.entity.DataMap map = maps.active().map();
+        return map.kind(Erasures.kindOf(run, map)).orElse(map.subject()).identifiers().stream().filter(i -> i.kind().startsWith("api-key"))
                 .map(io.quaestor.datamap.entity.DataMap.Identifier::table).collect(java.util.stream.Collectors.toSet());
     }
 
@@ -219,6 +225,9 @@ public class DeletionCertificates {
         if (run.finishedMapVersion() != null && !run.finishedMapVersion().equals(run.dataMapVersion())) {
             o.add("finishedUnderDataMapVersion", run.finishedMapVersion()).add("replanned", "The data map changed while the erasure "
                     + "ran; it was planned again and carried out under version " + run.finishedMapVersion() + ".");
+        }
+        if (run.subjectKind() != null) {
+            o.add("subjectKind", run.subjectKind());
         }
         return o.add("subject", run.subjectPseudonym()).add("tenant", run.tenant()).add("dataMapVersion", run.dataMapVersion())
                 .add("startedBy", run.startedBy()).add("startedAt", run.startedAt().toString()).add("certifiedAt", now.toString())

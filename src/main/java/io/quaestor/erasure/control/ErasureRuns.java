@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -30,11 +31,11 @@ public class ErasureRuns {
     public record Run(UUID id, UUID requestId, String cause, String subjectPseudonym, String tenant, String state,
                       String dataMapVersion, byte[] sealedIdentifiers, String planned, String applied, String scan, int attempts,
                       String startedBy, Instant startedAt, Instant finishedAt, String lastError, Instant lastErrorAt,
-                      String finishedMapVersion) {
+                      String finishedMapVersion, String subjectKind) {
     }
 
     private static final String COLUMNS = "id, request_id, cause, subject_pseudonym, tenant, state, datamap_version, "
-            + "sealed_identifiers, planned, applied, scan, attempts, started_by, started_at, finished_at";
+            + "sealed_identifiers, planned, applied, scan, attempts, started_by, started_at, finished_at, subject_kind";
     private static final String READ_COLUMNS = COLUMNS + ", last_error, last_error_at, finished_map_version";
 
     @Resource(lookup = Datasources.QUAESTOR)
@@ -46,7 +47,7 @@ public class ErasureRuns {
     @Transactional(Transactional.TxType.MANDATORY)
     public void insert(Run run) {
         try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO erasure_run (" + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             s.setObject(1, run.id());
             s.setObject(2, run.requestId());
             s.setString(3, run.cause());
@@ -62,6 +63,7 @@ public class ErasureRuns {
             s.setString(13, run.startedBy());
             s.setObject(14, Timestamps.utc(run.startedAt()));
             s.setObject(15, Timestamps.utc(run.finishedAt()));
+            s.setString(16, run.subjectKind());
             s.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("the erasure run could not be recorded", e);
@@ -95,8 +97,14 @@ public class ErasureRuns {
                 scan, Timestamps.utc(clock.instant()));
     }
 
-    public Optional<Run> byRequest(UUID requestId) {
-        return one("SELECT " + READ_COLUMNS + " FROM erasure_run WHERE request_id = ?", requestId);
+    /** The request's runs, one per kind of subject, in the order they started. */
+    public List<Run> byRequest(UUID requestId) {
+        return all("SELECT " + READ_COLUMNS + " FROM erasure_run WHERE request_id = ? ORDER BY started_at, id", requestId);
+    }
+
+    /** The request's run for one kind of subject ({@code null}: the map's first kind, as runs before kinds were). */
+    public Optional<Run> byRequest(UUID requestId, String kind) {
+        return byRequest(requestId).stream().filter(r -> java.util.Objects.equals(r.subjectKind(), kind)).findFirst();
     }
 
     public Optional<Run> byId(UUID id) {
@@ -115,16 +123,21 @@ public class ErasureRuns {
     }
 
     private Optional<Run> one(String sql, UUID id) {
+        return all(sql, id).stream().findFirst();
+    }
+
+    private List<Run> all(String sql, UUID id) {
         try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setObject(1, id);
             try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
+                List<Run> runs = new java.util.ArrayList<>();
+                while (rs.next()) {
+                    runs.add(new Run(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), rs.getString(7), rs.getBytes(8), rs.getString(9), rs.getString(10),
+                            rs.getString(11), rs.getInt(12), rs.getString(13), Timestamps.instant(rs, 14), Timestamps.instant(rs, 15),
+                            rs.getString(17), Timestamps.instant(rs, 18), rs.getString(19), rs.getString(16)));
                 }
-                return Optional.of(new Run(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getBytes(8), rs.getString(9), rs.getString(10),
-                        rs.getString(11), rs.getInt(12), rs.getString(13), Timestamps.instant(rs, 14), Timestamps.instant(rs, 15),
-                        rs.getString(16), Timestamps.instant(rs, 17), rs.getString(18)));
+                return runs;
             }
         } catch (SQLException e) {
             throw new IllegalStateException("the erasure run could not be read", e);

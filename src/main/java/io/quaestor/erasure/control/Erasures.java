@@ -5,7 +5,9 @@ import io.quaestor.audit.control.AuditLog;
 import io.quaestor.datamap.control.DataMaps;
 import io.quaestor.datamap.control.SubjectErasure;
 import io.quaestor.datamap.control.SubjectFinder;
+import io.quaestor.datamap.control.SubjectRows;
 import io.quaestor.datamap.entity.DataMap;
+import io.quaestor.datamap.entity.SubjectKeys;
 import io.quaestor.dsar.control.DataSubjectRequests;
 import io.quaestor.dsar.control.Fulfilment;
 import io.quaestor.dsar.entity.DataSubjectRequest;
@@ -128,29 +130,45 @@ public class Erasures implements Fulfilment {
         return type == RequestType.ERASURE;
     }
 
-    /** Erases the request's subject, or finishes an earlier attempt; returns only once the certificate is issued. */
+    /**
+     * Erases the request's subjects, one run per kind of subject found (none found: one run for
+     * the first kind, which certifies that nothing was held), or finishes earlier attempts; returns
+     * only once every certificate is issued. All runs are started (holds checked) before any applies.
+     */
     @Override
-    public void fulfil(DataSubjectRequest request, List<Object> keys, Caller officer) {
-        ErasureRuns.Run run = runs.byRequest(request.getId())
-                .orElseGet(() -> start(request.getId(), request.getReference(), "DSAR", keys, officer.userId().toString()));
-        finish(run);
+    public void fulfil(DataSubjectRequest request, SubjectKeys subjects, Caller officer) {
+        DataMap map = maps.active().map();
+        List<String> kinds = subjects.isEmpty() ? List.of(map.subject().name()) : subjects.foundKinds();
+        List<ErasureRuns.Run> started = new ArrayList<>();
+        for (String kind : kinds) {
+            started.add(runs.byRequest(request.getId()).stream().filter(r -> kindOf(r, map).equals(kind)).findFirst()
+                    .orElseGet(() -> start(request.getId(), request.getReference(), "DSAR", kind, subjects.of(kind),
+                            officer.userId().toString())));
+        }
+        started.forEach(this::finish);
+    }
+
+    /** As {@link #start(UUID, String, String, String, List, String)} for the map's first kind of subject (a closed account). */
+    public ErasureRuns.Run start(UUID requestId, String reference, String cause, List<Object> keys, String startedBy) {
+        return start(requestId, reference, cause, maps.active().map().subject().name(), keys, startedBy);
     }
 
     /** Records a new run after checking holds; the gateway is told to revoke the subject's keys in the same transaction. */
-    public ErasureRuns.Run start(UUID requestId, String reference, String cause, List<Object> keys, String startedBy) {
-        DataMap map = maps.active().map();
+    public ErasureRuns.Run start(UUID requestId, String reference, String cause, String kind, List<Object> keys, String startedBy) {
+        DataMap map = maps.active().map().forKind(kind);
         SubjectErasure engine = engine(map);
         try {
-            Map<Object, String> tenants = finder.rows().tenantsOf(keys);
+            SubjectRows rows = finder.rows(kind);
+            Map<Object, String> tenants = rows.tenantsOf(keys);
             List<SubjectErasure.TableAction> plan = engine.plan(keys);
-            requireNoHolds(keys, finder.rows().allTenantsOf(keys), plan, reference == null ? "a closed account" : reference);
+            requireNoHolds(keys, rows.allTenantsOf(keys), plan, reference == null ? "a closed account" : reference);
             Subject subject = new Subject(keys, engine.identifiers(keys));
             UUID id = UUID.randomUUID();
-            String tenant = tenants.values().stream().findFirst().orElse("-");
+            String tenant = tenants.values().stream().filter(java.util.Objects::nonNull).findFirst().orElse("-");
             String pseudonym = keys.isEmpty() ? "none" : accessAudit.accountPseudonym(tenant, keys.get(0).toString());
             ErasureRuns.Run run = new ErasureRuns.Run(id, requestId, cause, pseudonym, tenant, "STARTED", map.version(),
                     SealedStream.seal(sealingKey(), seal(subject), context(id)), ErasureJson.actions(plan).toString(),
-                    applied(List.of(), null), null, 0, startedBy, clock.instant(), null, null, null, null);
+                    applied(List.of(), null), null, 0, startedBy, clock.instant(), null, null, null, null, kind);
             self.recordStart(run, reference, keys);
             return run;
         } catch (SQLException e) {
@@ -168,7 +186,7 @@ public class Erasures implements Fulfilment {
         timers.schedule(RESUME, run.id(), clock.instant().plus(resumeAfter));
         audit.appendAction(null, "erasure.started", "erasure-run", run.id().toString(), run.tenant(),
                 Map.of("cause", run.cause(), "subject", run.subjectPseudonym(), "request", reference == null ? "" : reference,
-                        "dataMapVersion", run.dataMapVersion()));
+                        "dataMapVersion", run.dataMapVersion(), "subjectKind", run.subjectKind() == null ? "" : run.subjectKind()));
     }
 
     @Transactional
@@ -198,7 +216,13 @@ public class Erasures implements Fulfilment {
     }
 
     private void carryOut(ErasureRuns.Run run) throws SQLException {
-        DataMap map = maps.active().map();
+        DataMap active = maps.active().map();
+        String kind = kindOf(run, active);
+        if (active.kind(kind).isEmpty()) {
+            throw new StateConflictException("This erasure is of a '" + kind + "' subject, a kind the data map in force no longer"
+                    + " describes; restore that kind in the map to finish it.");
+        }
+        DataMap map = active.forKind(kind);
         SubjectErasure engine = engine(map);
         Subject subject = unseal(run);
         if (!map.version().equals(run.dataMapVersion()) && !map.version().equals(run.finishedMapVersion())) {
@@ -242,7 +266,7 @@ public class Erasures implements Fulfilment {
 
     private JsonObject apply(ErasureRuns.Run run, SubjectErasure engine, Subject subject, JsonObject applied) {
         try {
-            java.util.Set<String> tenants = finder.rows().allTenantsOf(subject.keys());
+            java.util.Set<String> tenants = finder.rows(kindOf(run, maps.active().map())).allTenantsOf(subject.keys());
             JsonObject[] pending = new JsonObject[1];
             engine.apply(subject.keys(), this::pseudonym, done -> {
                 requireNoHolds(subject.keys(), tenants, done, run.subjectPseudonym());
@@ -302,13 +326,19 @@ public class Erasures implements Fulfilment {
     }
 
     private void completeRequestIfOpen(ErasureRuns.Run run) {
-        if (run.requestId() == null || !run.state().equals("CERTIFIED")) {
+        if (run.requestId() == null || !runs.byRequest(run.requestId()).stream().allMatch(r -> r.state().equals("CERTIFIED"))) {
             return;
         }
         DataSubjectRequest request = requests.get(run.requestId());
         if (request.getStatus() == RequestStatus.IN_PROGRESS) {
-            requests.completeUnattended(request.getId(), "erasure finished and certified after an interruption", List.of());
+            requests.completeUnattended(request.getId(), "erasure finished and certified after an interruption",
+                    new SubjectKeys(Map.of()));
         }
+    }
+
+    /** The kind of subject a run erases: runs from before kinds existed erase the map's first kind. */
+    public static String kindOf(ErasureRuns.Run run, DataMap map) {
+        return run.subjectKind() == null ? map.subject().name() : run.subjectKind();
     }
 
     private void requireNoHolds(List<Object> keys, java.util.Set<String> tenants, List<SubjectErasure.TableAction> actions,
@@ -334,7 +364,7 @@ public class Erasures implements Fulfilment {
     }
 
     private SubjectErasure engine(DataMap map) {
-        return new SubjectErasure(map, maps.subjectStore());
+        return new SubjectErasure(map, maps.subjectStore(map));
     }
 
     private SecretKey sealingKey() {
@@ -361,7 +391,7 @@ public class Erasures implements Fulfilment {
         JsonObject o = ErasureJson.object(new String(SealedStream.open(sealingKey(), run.sealedIdentifiers(), context(run.id())),
                 StandardCharsets.UTF_8));
         List<Object> keys = new ArrayList<>();
-        DataMap.Subject subject = maps.active().map().subject();
+        DataMap.Subject subject = maps.active().map().forKind(kindOf(run, maps.active().map())).subject();
         // Keys were sealed as text; they come back in the store key's own type (a UUID, a number, or text as LiteLLM's user ids).
         o.getJsonArray("keys").getValuesAs(jakarta.json.JsonString.class).forEach(k -> keys.add(
                 io.quaestor.datamap.entity.SubjectIdentifier.of("account-id", k.getString(), subject).value()));

@@ -140,7 +140,9 @@ public class RetentionStore {
     }
 
     /** The purge's target for a rule and tenant: key column and type from the table's primary key. */
-    public RetentionPurge.Target target(DataMap map, String store, String table, String tenant, Instant cutoff) throws SQLException {
+    public RetentionPurge.Target target(DataMap whole, String store, String table, String tenant, Instant cutoff) throws SQLException {
+        // Holds name accounts of the first kind of subject: its links are the ones that keep a held account's rows.
+        DataMap map = whole.forKind(whole.subject().name());
         DataMap.MappedTable t = map.table(store, table).orElseThrow();
         String clock = t.retention().clockColumn();
         String[] key = t.retention().key() != null ? new String[]{t.retention().key(), columnType(store, table, t.retention().key())}
