@@ -14,9 +14,15 @@ import java.util.stream.Collectors;
  * tenant column is narrowed by that column instead, so its rows count whoever they belong to,
  * including rows kept after erasure whose subject is no longer identifiable (counted apart).
  * Built from the validated map; every value is a bind parameter, in this order: tenants (text
- * array, named once as {@code scope_tenants}) when filtered, subject keys (text array) when
- * filtered, then the window's start and end once per windowed table, then the keyset position
- * for a page.
+ * array, named once as {@code scope_tenants}) when filtered, subject keys (text array, named once
+ * as {@code scope_accounts}) when filtered, then the window's start and end (named once as
+ * {@code scope_window}) when {@link #windowsIn} or the part says so, then the keyset position for
+ * a page.
+ * <p>
+ * A row belongs to the scope when any link matches. Each link is compared with one uncorrelated
+ * set: the scoped subjects' keys when counting rows, the keys the scoped rows point to when
+ * counting subjects. PostgreSQL hashes each set once; one subquery ORing every link, correlated
+ * to the other side, it can only run row by row (seconds on a LiteLLM team of 2,000 rows).
  */
 public final class ScopeQueries {
 
@@ -25,6 +31,7 @@ public final class ScopeQueries {
     }
 
     private static final String TENANTS = "ARRAY(SELECT unnest(t) FROM scope_tenants)";
+    private static final String ACCOUNTS = "ARRAY(SELECT unnest(a) FROM scope_accounts)";
 
     private final SubjectQueries subjects;
     private final DataMap map;
@@ -44,8 +51,9 @@ public final class ScopeQueries {
         DataMap.MappedTable table = part.table();
         boolean byRowTenant = byTenant && table.hasRowTenant();
         String rowTenant = byRowTenant ? " AND " + rowInTenants(table) : "";
-        return with(byTenant) + "SELECT count(*) FROM " + q(table.name()) + " t0 WHERE EXISTS (SELECT 1 FROM " + subjectTable()
-                + " s WHERE " + subjectFilter(byTenant && !byRowTenant, byKey) + " AND " + belongs(table) + ")" + rowTenant + window(part);
+        SubjectQueries.Keys scoped = SubjectQueries.Keys.ofSubjectsWhere(map.subject(), subjectFilter(byTenant && !byRowTenant, byKey));
+        return with(byTenant, byKey, part.windowColumn().isPresent()) + "SELECT count(*) FROM " + q(table.name()) + " t0 WHERE "
+                + subjects.belongs(table, "t0", scoped, 1) + rowTenant + window(part);
     }
 
     /**
@@ -60,29 +68,31 @@ public final class ScopeQueries {
             return Optional.empty();
         }
         String rowTenant = byTenant ? " AND " + rowInTenants(table) : "";
-        return Optional.of(with(byTenant) + "SELECT count(*) FROM " + q(table.name()) + " t0 WHERE NOT EXISTS (SELECT 1 FROM "
-                + subjectTable() + " s WHERE " + belongs(table) + ")" + rowTenant + window(part));
+        SubjectQueries.Keys anyone = SubjectQueries.Keys.ofSubjectsWhere(map.subject(), "true");
+        return Optional.of(with(byTenant, false, part.windowColumn().isPresent()) + "SELECT count(*) FROM " + q(table.name()) + " t0 WHERE ("
+                + subjects.belongs(table, "t0", anyone, 1) + ") IS NOT TRUE" + rowTenant + window(part));
     }
 
     /** How many scoped subjects have at least one affected row in any part (a part that is the subject's own table counts them all). */
     public String subjectCount(List<Part> parts, boolean byTenant, boolean byKey) {
-        return with(byTenant) + "SELECT count(*) FROM " + subjectTable() + " s WHERE " + affected(parts, byTenant, byKey);
+        return with(byTenant, byKey, windowsIn(parts) > 0, scopedRows(parts, byTenant)) + "SELECT count(*) FROM " + subjectTable()
+                + " s WHERE " + affected(parts, byTenant, byKey);
     }
 
     /** The next page of affected subjects' keys (as text) and tenants, after a key (text order); the page size is the last parameter. */
     public String subjectPage(List<Part> parts, boolean byTenant, boolean byKey) {
         DataMap.Subject subject = map.subject();
-        return with(byTenant) + "SELECT s." + q(subject.key()) + "::text, " + SubjectQueries.tenantOf(subject, "s.") + " FROM "
-                + subjectTable() + " s WHERE " + affected(parts, byTenant, byKey) + " AND s." + q(subject.key())
+        return with(byTenant, byKey, windowsIn(parts) > 0, scopedRows(parts, byTenant)) + "SELECT s." + q(subject.key()) + "::text, "
+                + SubjectQueries.tenantOf(subject, "s.") + " FROM " + subjectTable() + " s WHERE " + affected(parts, byTenant, byKey) + " AND s." + q(subject.key())
                 + "::text > ? ORDER BY s." + q(subject.key()) + "::text LIMIT ?";
     }
 
-    /** How many window pairs {@link #subjectCount} and {@link #subjectPage} bind for these parts. */
+    /** How many window pairs {@link #subjectCount} and {@link #subjectPage} bind for these parts: one if any part is windowed. */
     public int windowsIn(List<Part> parts) {
         if (parts.stream().anyMatch(this::wholeSubjectTable)) {
             return 0;
         }
-        return (int) parts.stream().filter(p -> p.windowColumn().isPresent()).count();
+        return parts.stream().anyMatch(p -> p.windowColumn().isPresent()) ? 1 : 0;
     }
 
     private boolean wholeSubjectTable(Part part) {
@@ -93,13 +103,34 @@ public final class ScopeQueries {
         if (parts.stream().anyMatch(this::wholeSubjectTable)) {
             return subjectFilter(byTenant, byKey);
         }
-        String any = parts.stream().map(p -> {
+        List<String> any = new java.util.ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            Part p = parts.get(i);
+            String rows = subjects.keysReachedBy(p.table(), "scope_part_" + i, "true").stream()
+                    .map(keys -> "s." + q(map.subject().key()) + "::text IN (" + keys + ")").collect(Collectors.joining(" OR "));
+            any.add(byTenant && !p.table().hasRowTenant() ? "(" + inTenants() + " AND (" + rows + "))" : "(" + rows + ")");
+        }
+        return subjectFilter(false, byKey) + " AND (" + (any.isEmpty() ? "false" : String.join(" OR ", any)) + ")";
+    }
+
+    /**
+     * Each part's scoped rows (their link columns only), read once into {@code scope_part_N} and
+     * shared by every link of the part: a table without an index on its tenant or clock column
+     * is scanned once, not once per link.
+     */
+    private List<String> scopedRows(List<Part> parts, boolean byTenant) {
+        if (parts.stream().anyMatch(this::wholeSubjectTable)) {
+            return List.of();
+        }
+        List<String> ctes = new java.util.ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            Part p = parts.get(i);
             boolean byRowTenant = byTenant && p.table().hasRowTenant();
-            String rows = "EXISTS (SELECT 1 FROM " + q(p.table().name()) + " t0 WHERE " + belongs(p.table())
-                    + (byRowTenant ? " AND " + rowInTenants(p.table()) : "") + window(p) + ")";
-            return byTenant && !byRowTenant ? "(" + inTenants() + " AND " + rows + ")" : rows;
-        }).collect(Collectors.joining(" OR "));
-        return subjectFilter(false, byKey) + " AND (" + (any.isEmpty() ? "false" : any) + ")";
+            String columns = subjects.linkColumns(p.table()).stream().map(c -> "t0." + q(c)).collect(Collectors.joining(", "));
+            ctes.add("scope_part_" + i + " AS MATERIALIZED (SELECT " + columns + " FROM " + q(p.table().name()) + " t0 WHERE true"
+                    + (byRowTenant ? " AND " + rowInTenants(p.table()) : "") + window(p) + ")");
+        }
+        return ctes;
     }
 
     /** Row {@code t0} names one of the scoped tenants in one of its tenant columns. */
@@ -108,13 +139,9 @@ public final class ScopeQueries {
         return any.size() == 1 ? any.get(0) : "(" + String.join(" OR ", any) + ")";
     }
 
-    private String belongs(DataMap.MappedTable table) {
-        return subjects.belongs(table, "t0", SubjectQueries.Keys.correlated("s." + q(map.subject().key())), 1);
-    }
-
     private String subjectFilter(boolean byTenant, boolean byKey) {
         String tenant = byTenant ? inTenants() : "true";
-        String key = byKey ? "s." + q(map.subject().key()) + "::text = ANY(?)" : "true";
+        String key = byKey ? "s." + q(map.subject().key()) + "::text = ANY(" + ACCOUNTS + ")" : "true";
         return tenant + " AND " + key;
     }
 
@@ -123,12 +150,29 @@ public final class ScopeQueries {
         return subjects.inTenants("s", TENANTS, "(SELECT t FROM scope_tenants)");
     }
 
-    private static String with(boolean byTenant) {
-        return byTenant ? "WITH scope_tenants AS (SELECT ?::text[] AS t) " : "";
+    private static String with(boolean byTenant, boolean byKey, boolean windowed) {
+        return with(byTenant, byKey, windowed, List.of());
+    }
+
+    /** The parameters' CTEs, in binding order, then {@code more} (which bind nothing). */
+    private static String with(boolean byTenant, boolean byKey, boolean windowed, List<String> more) {
+        List<String> ctes = new java.util.ArrayList<>();
+        if (byTenant) {
+            ctes.add("scope_tenants AS (SELECT ?::text[] AS t)");
+        }
+        if (byKey) {
+            ctes.add("scope_accounts AS (SELECT ?::text[] AS a)");
+        }
+        if (windowed) {
+            ctes.add("scope_window AS (SELECT ?::timestamptz AS f, ?::timestamptz AS u)");
+        }
+        ctes.addAll(more);
+        return ctes.isEmpty() ? "" : "WITH " + String.join(", ", ctes) + " ";
     }
 
     private static String window(Part part) {
-        return part.windowColumn().map(c -> " AND t0." + q(c) + " >= ? AND t0." + q(c) + " < ?").orElse("");
+        return part.windowColumn().map(c -> " AND t0." + q(c) + " >= (SELECT f FROM scope_window) AND t0." + q(c)
+                + " < (SELECT u FROM scope_window)").orElse("");
     }
 
     private String subjectTable() {

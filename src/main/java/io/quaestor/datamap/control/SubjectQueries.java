@@ -35,35 +35,62 @@ public final class SubjectQueries {
         String overlaps(String values);
     }
 
-    /** The subjects' keys: the statement's parameter (through {@link #WITH_KEYS}), or a correlated key column. */
+    /**
+     * The subjects' keys: the statement's parameter (through {@link #WITH_KEYS}), a correlated key
+     * column, or the keys of the subjects a condition selects (each link then compares against one
+     * uncorrelated set, which PostgreSQL hashes once instead of probing per row).
+     */
     public static final class Keys implements Target {
         private final String column;
+        /** {@code SELECT s.key} and {@code FROM ... WHERE ...}, when the keys are those of selected subjects. */
+        private final String selectKey;
+        private final String fromWhere;
 
-        private Keys(String column) {
+        private Keys(String column, String selectKey, String fromWhere) {
             this.column = column;
+            this.selectKey = selectKey;
+            this.fromWhere = fromWhere;
         }
 
         public static Keys parameter() {
-            return new Keys(null);
+            return new Keys(null, null, null);
         }
 
         /** The keys are the values of this column of an outer query, row by row (for example {@code s."id"}). */
         public static Keys correlated(String column) {
-            return new Keys(column);
+            return new Keys(column, null, null);
+        }
+
+        /** The keys of the subjects (alias {@code s}) for which {@code condition} holds; it may name CTEs but bind nothing. */
+        static Keys ofSubjectsWhere(DataMap.Subject subject, String condition) {
+            return new Keys(null, "SELECT s." + q(subject.key()), " FROM " + q(subject.table()) + " s WHERE " + condition);
+        }
+
+        private String select(String cast) {
+            return "(" + selectKey + cast + fromWhere + ")";
         }
 
         @Override
         public String equal(String value) {
+            if (selectKey != null) {
+                return value + " IN " + select("");
+            }
             return column == null ? value + " = ANY(ARRAY(SELECT unnest(k) FROM subject_keys))" : value + " = " + column;
         }
 
         @Override
         public String equalText(String value) {
+            if (selectKey != null) {
+                return value + " IN " + select("::text");
+            }
             return column == null ? value + " = ANY(ARRAY(SELECT unnest(k)::text FROM subject_keys))" : value + " = " + column + "::text";
         }
 
         @Override
         public String overlaps(String values) {
+            if (selectKey != null) {
+                return values + " && ARRAY" + select("");
+            }
             return column == null ? values + " && (SELECT k FROM subject_keys)" : column + " = ANY(" + values + ")";
         }
     }
@@ -348,8 +375,61 @@ public final class SubjectQueries {
 
     /** The condition that a row ({@code alias}) of the table belongs to the subjects: any of its links matches. */
     String belongs(DataMap.MappedTable table, String alias, Keys keys, int depth) {
-        List<String> any = seen(table).links().stream().map(link -> linkMatches(link, alias, keys, depth)).toList();
+        List<String> any = eachLink(table, alias, keys, depth);
         return any.size() == 1 ? any.get(0) : "(" + String.join(" OR ", any) + ")";
+    }
+
+    /**
+     * For each link of the table, a query of the subjects' keys (as text) that the table's rows
+     * matching {@code where} (on alias {@code t0}) point to, following the link's chain to the
+     * subject's table. Nothing in it is correlated, so a caller asking "is this subject among
+     * them" gets one hashed set per link, computed once, instead of a probe per subject.
+     */
+    List<String> keysReachedBy(DataMap.MappedTable table, String where) {
+        return keysReachedBy(table, q(seen(table).name()), where);
+    }
+
+    /** As {@link #keysReachedBy(DataMap.MappedTable, String)}, the table's rows read from {@code source} (a CTE of its {@link #linkColumns}). */
+    List<String> keysReachedBy(DataMap.MappedTable table, String source, String where) {
+        DataMap.MappedTable own = seen(table);
+        return own.links().stream().map(link -> keysReachedBy(link, source, where)).toList();
+    }
+
+    /** The columns of the table its links read. */
+    List<String> linkColumns(DataMap.MappedTable table) {
+        return seen(table).links().stream().map(l -> l.isSubjectRoot() ? map.subject().key() : l.column()).distinct().toList();
+    }
+
+    private String keysReachedBy(DataMap.Link link, String source, String where) {
+        String from = " FROM " + source + " t0 WHERE " + where;
+        DataMap.Subject subject = map.subject();
+        if (link.isSubjectRoot()) {
+            return "SELECT DISTINCT t0." + q(subject.key()) + "::text" + from;
+        }
+        String values = "SELECT " + pointedValue(link, "t0." + q(link.column())) + from;
+        if (link.referencedTable().equals(subject.table()) && link.referencedColumn().equals(subject.key())) {
+            // DISTINCT: the planner then expects about as many values as subjects, and hashes the set instead of rescanning it.
+            return "SELECT DISTINCT v::text FROM (" + values + ") pointed(v)";
+        }
+        String referenced = "t0." + q(link.referencedColumn()) + (link.path() != null ? "::text" : "");
+        return String.join(" UNION ", keysReachedBy(mapped(link.referencedTable()), referenced + " IN (" + values + ")"));
+    }
+
+    /** What a link's column holds that points at another row: the value, each array element, or the text at the JSON path. */
+    private static String pointedValue(DataMap.Link link, String column) {
+        if (link.array()) {
+            return "unnest(" + column + ")";
+        }
+        if (link.path() == null) {
+            return column;
+        }
+        return link.path().scalar() ? link.path().textOf(column)
+                : "jsonb_path_query(" + column + "::jsonb, '" + link.path().sqlJsonPath() + "') #>> '{}'";
+    }
+
+    /** One condition per link of the table, each alone enough for the row to belong (see {@link #belongs}). */
+    private List<String> eachLink(DataMap.MappedTable table, String alias, Keys keys, int depth) {
+        return seen(table).links().stream().map(link -> linkMatches(link, alias, keys, depth)).toList();
     }
 
     private String linkMatches(DataMap.Link link, String alias, Keys keys, int depth) {
