@@ -233,6 +233,37 @@ class LiteLlmMapTest {
     }
 
     @Test
+    void aProxyInstalledInItsOwnSchemaIsReadAndErasedThereAndNowhereElse() throws Exception {
+        try (Connection c = store.getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA proxy");
+        }
+        DataSource proxy = io.quaestor.platform.persistence.SchemaDataSource.of(store, "proxy");
+        try (Connection c = proxy.getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.execute(Files.readString(Path.of("src/test/resources/litellm/schema.sql")));
+        }
+        LiteLlmStore.generate(proxy, 20, 5);
+        String inSchema = mapText.replace("\"datasource\": \"default\", \"region\": \"global\" }",
+                "\"datasource\": \"default\", \"region\": \"global\", \"schema\": \"proxy\" }");
+        DataMap proxyMap = check(inSchema).map();
+        String id = LiteLlmStore.userId(5);
+        long publicRows = rows.stream(List.of(id), (t, v) -> { }).values().stream().mapToLong(Long::longValue).sum();
+
+        SubjectErasure erasure = new SubjectErasure(proxyMap, proxy);
+        Map<String, List<String>> identifiers = erasure.identifiers(List.of(id));
+        erasure.apply(List.of(id), LiteLlmMapTest::pseudonym, done -> { });
+        SubjectErasure.Scan scan = erasure.scan(List.of(id), identifiers, List.of());
+        assertTrue(scan.clean(), scan.toString());
+        assertTrue(scan.coverage().stream().anyMatch(t -> t.table().equals("LiteLLM_Config")), "the proxy schema's tables were searched");
+        assertEquals(publicRows, rows.stream(List.of(id), (t, v) -> { }).values().stream().mapToLong(Long::longValue).sum(),
+                "the same user id in the public schema is untouched");
+        try (Connection c = store.getConnection()) {
+            assertEquals("public", c.getSchema(), "a connection goes back to the pool in its own schema");
+        }
+        assertProblem(inSchema.replace("\"schema\": \"proxy\"", "\"schema\": \"nowhere\""),
+                "(document).stores[0].schema: schema 'nowhere' does not exist");
+    }
+
+    @Test
     void theAdminsErasureCannotBeCertifiedWhileTheConfigurationNamesThem() throws Exception {
         String admin = LiteLlmStore.userId(LiteLlmStore.ADMIN);
         SubjectErasure erasure = new SubjectErasure(map, store);

@@ -92,9 +92,9 @@ public final class DataMapReader {
     }
 
     private DataMap.Store store(Element e) {
-        Fields f = object(e.json, e.path, Set.of("name", "datasource", "region"));
+        Fields f = object(e.json, e.path, Set.of("name", "datasource", "region", "schema"));
         return f == null ? null : new DataMap.Store(f.identifier("name"), f.text("datasource", true),
-                f.oneOf("region", Set.of("global", "cn", "eu", "us"), true));
+                f.oneOf("region", Set.of("global", "cn", "eu", "us"), true), f.optionalName("schema"));
     }
 
     private DataMap.Subject subject(Element e, boolean named) {

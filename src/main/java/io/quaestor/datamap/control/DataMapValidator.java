@@ -90,7 +90,7 @@ public final class DataMapValidator {
             if (!storeNames.add(store.name())) {
                 problem(element + ".name", "store '" + store.name() + "' is declared twice");
             }
-            Optional<DataSource> source = datasources.apply(store.datasource());
+            Optional<DataSource> source = storeSource(store);
             if (source.isEmpty()) {
                 problem(element + ".datasource", "no datasource '" + store.datasource() + "' is configured");
             } else {
@@ -111,7 +111,7 @@ public final class DataMapValidator {
     /** Columns and JSON keys that look like stored prompts but are not declared content: advice, as the names are a guess. */
     private void scanForUndeclaredContent() {
         for (DataMap.Store store : map.stores()) {
-            Optional<DataSource> source = datasources.apply(store.datasource());
+            Optional<DataSource> source = storeSource(store);
             if (source.isEmpty()) {
                 continue;
             }
@@ -127,9 +127,18 @@ public final class DataMapValidator {
         }
     }
 
+    /** The store's datasource, in its schema when it names one. */
+    private Optional<DataSource> storeSource(DataMap.Store store) {
+        return datasources.apply(store.datasource()).map(pool -> io.quaestor.platform.persistence.SchemaDataSource.of(pool, store.schema()));
+    }
+
     private void loadSchema(DataMap.Store store, DataSource source, String element) {
         Map<String, Map<String, Column>> tables = new HashMap<>();
         try (Connection c = source.getConnection()) {
+            if (store.schema() != null && !schemaExists(c, store.schema())) {
+                problem(element + ".schema", "schema '" + store.schema() + "' does not exist in the store's database");
+                return;
+            }
             try (PreparedStatement s = c.prepareStatement("SELECT table_name, column_name, data_type, udt_name, is_nullable = 'YES' "
                     + "FROM information_schema.columns WHERE table_schema = current_schema()"); ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
@@ -144,6 +153,15 @@ public final class DataMapValidator {
             return;
         }
         schema.put(store.name(), tables);
+    }
+
+    private static boolean schemaExists(Connection c, String schema) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM pg_namespace WHERE nspname = ?")) {
+            s.setString(1, schema);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /**

@@ -165,9 +165,12 @@ public class DataMaps {
 
     /** The datasource of the store that holds the subjects of the kind a map is seen as. */
     public DataSource subjectStore(DataMap map) {
-        String datasource = map.stores().stream().filter(s -> s.name().equals(map.subject().store()))
-                .findFirst().orElseThrow().datasource();
-        return datasource(datasource).orElseThrow();
+        return store(map.store(map.subject().store()).orElseThrow()).orElseThrow();
+    }
+
+    /** A store's datasource, in the store's schema when the map names one. */
+    public Optional<DataSource> store(DataMap.Store store) {
+        return datasource(store.datasource()).map(pool -> io.quaestor.platform.persistence.SchemaDataSource.of(pool, store.schema()));
     }
 
     private String source() {

@@ -67,7 +67,15 @@ public record DataMap(String version, String description, List<Store> stores, Li
                 : reaching.contains(table.store() + "." + l.referencedTable())).toList();
     }
 
-    public record Store(String name, String datasource, String region) {
+    /** {@code schema}, when given, is where the store's tables are (else the connection's own search path). */
+    public record Store(String name, String datasource, String region, String schema) {
+        public Store(String name, String datasource, String region) {
+            this(name, datasource, region, null);
+        }
+    }
+
+    public Optional<Store> store(String name) {
+        return stores.stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
     /**

@@ -35,9 +35,8 @@ public class RetentionStore {
     DataSource quaestor;
 
     public DataSource store(String name) {
-        String datasource = maps.active().map().stores().stream().filter(s -> s.name().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("unknown store " + name)).datasource();
-        return maps.datasource(datasource).orElseThrow(() -> new IllegalStateException("store " + name + " is not configured"));
+        DataMap.Store store = maps.active().map().store(name).orElseThrow(() -> new IllegalStateException("unknown store " + name));
+        return maps.store(store).orElseThrow(() -> new IllegalStateException("store " + name + " is not configured"));
     }
 
     /** Each tenant's own retention setting, from the first rule that allows one (tenant id as text; unset ones left out). */
