@@ -179,6 +179,8 @@ class FulfilmentIT {
                 + "\",\"reason\":\"Litigation hold, case 2026-17\",\"matter\":\"CASE-2026-17\"}", officer);
         assertEquals(201, hold.status(), hold.body());
         assertProblem(api.post("api/legal-holds", "{\"scope\":\"TENANT\",\"scopeValue\":\"x\"}", officer), 422, "reason");
+        assertProblem(api.post("api/legal-holds", "{\"scope\":\"ACCOUNT\",\"scopeValue\":\"not-a-uuid\",\"reason\":\"Litigation hold\"}",
+                officer), 422, "scopeValue");
 
         Api.Reply held = step(id, "complete");
         assertEquals(409, held.status(), held.body());

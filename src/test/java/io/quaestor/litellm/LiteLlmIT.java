@@ -147,6 +147,44 @@ class LiteLlmIT {
     }
 
     @Test
+    void aRetentionRunDeletesExactlyTheExpiredRowsAndKeepsAHeldUsersByEveryLink() throws Exception {
+        String held = LiteLlmStore.userId(8);
+        Api.Reply hold = api.post("api/legal-holds", "{\"scope\":\"ACCOUNT\",\"scopeValue\":\"" + held
+                + "\",\"reason\":\"Litigation hold, case 2026-31\"}", officer);
+        assertEquals(201, hold.status(), hold.body());
+        String spendExpired = "FROM \"LiteLLM_SpendLogs\" l LEFT JOIN \"LiteLLM_TeamTable\" t USING (team_id) WHERE l.\"startTime\" < now()"
+                + " - make_interval(days => coalesce((t.metadata ->> 'retention_days')::int, 90))";
+        String ofHeld = " AND (l.\"user\" = ?1 OR l.metadata ->> 'user_api_key_user_id' = ?1"
+                + " OR l.api_key IN (SELECT token FROM \"LiteLLM_VerificationToken\" WHERE user_id = ?1))";
+        String errorExpired = "FROM \"LiteLLM_ErrorLogs\" WHERE \"startTime\" < now() - interval '30 days'";
+        String errorOfHeld = " AND request_kwargs #>> '{metadata,user_api_key_user_id}' = ?1";
+        long spendBefore = countOf("SELECT count(*) FROM \"LiteLLM_SpendLogs\"", held);
+        long spendGoing = countOf("SELECT count(*) " + spendExpired, held) - countOf("SELECT count(*) " + spendExpired + ofHeld, held);
+        long heldSpendKept = countOf("SELECT count(*) " + spendExpired + ofHeld, held);
+        long errorsBefore = countOf("SELECT count(*) FROM \"LiteLLM_ErrorLogs\"", held);
+        long errorsGoing = countOf("SELECT count(*) " + errorExpired, held) - countOf("SELECT count(*) " + errorExpired + errorOfHeld, held);
+        assertTrue(spendGoing > 0 && heldSpendKept > 0 && errorsGoing > 0, spendGoing + " / " + heldSpendKept + " / " + errorsGoing);
+
+        Api.Reply started = api.post("api/retention/runs", "{\"dryRun\":false}", admin);
+        assertEquals(202, started.status(), started.body());
+        String run = started.json().getString("id");
+        String state = "";
+        for (int i = 0; i < 240 && !state.equals("COMPLETED") && !state.equals("FAILED"); i++) {
+            Thread.sleep(500);
+            state = api.get("api/retention/runs/" + run, admin).json().getJsonObject("run").getString("state");
+        }
+        assertEquals("COMPLETED", state);
+
+        assertEquals(spendBefore - spendGoing, countOf("SELECT count(*) FROM \"LiteLLM_SpendLogs\"", held),
+                "exactly the rows past their team's own period (60 days in the team's metadata, 90 without)");
+        assertEquals(heldSpendKept, countOf("SELECT count(*) " + spendExpired, held),
+                "what is left past its period is the held user's, found by user, key hash or metadata");
+        assertEquals(errorsBefore - errorsGoing, countOf("SELECT count(*) FROM \"LiteLLM_ErrorLogs\"", held));
+        JsonObject record = api.get("api/retention/runs/" + run + "/record", admin).json();
+        assertTrue(record.toString().contains("LiteLLM_SpendLogs"), record.toString());
+    }
+
+    @Test
     void teamsSetTheirRetentionInLiteLlmsOwnMetadataOrInQuaestorAsTheMapSays() throws Exception {
         Api.Reply set = api.put("api/retention/tenants/team-4", "{\"metadataRetentionDays\":21}", admin);
         assertEquals(200, set.status(), set.body());
@@ -198,6 +236,19 @@ class LiteLlmIT {
     }
 
     /** Rows of every table whose text holds the value, case aside. */
+    /** A count by hand; {@code ?1} is the value, as often as it appears. */
+    private static long countOf(String sql, String value) throws Exception {
+        try (Connection c = store.getConnection(); PreparedStatement p = c.prepareStatement(sql.replace("?1", "?"))) {
+            for (int i = 1; i <= p.getParameterMetaData().getParameterCount(); i++) {
+                p.setString(i, value);
+            }
+            try (ResultSet rs = p.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     private static long countWhere(String table, String column, String value) throws Exception {
         try (Connection c = store.getConnection(); PreparedStatement p = c.prepareStatement("SELECT count(*) FROM \"" + table
                 + "\" WHERE \"" + column + "\" = ?")) {

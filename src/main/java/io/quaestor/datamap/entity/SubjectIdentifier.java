@@ -69,6 +69,29 @@ public final class SubjectIdentifier {
         };
     }
 
+    /**
+     * Checks that {@code raw} is an account id in the form of some kind of subject's key (a kind
+     * that declares account ids, or the first kind): a request or hold by it is resolved in every
+     * kind that can read it.
+     *
+     * @throws InvalidInputException naming {@code field} when no kind can read it
+     */
+    public static void requireAccountId(String raw, DataMap map, String field) {
+        InvalidInputException refused = null;
+        for (DataMap.Subject kind : map.subjects()) {
+            if (kind != map.subject() && kind.identifier("account-id").isEmpty()) {
+                continue;
+            }
+            try {
+                of("account-id", raw, kind);
+                return;
+            } catch (InvalidInputException e) {
+                refused = refused == null ? e : refused;
+            }
+        }
+        throw new InvalidInputException(field, refused == null ? "Not an account id." : refused.getMessage());
+    }
+
     private static String storeType(DataMap.Subject subject, boolean key) {
         if (subject == null) {
             throw new IllegalArgumentException("an account id or organization takes its form from the data map's subject");

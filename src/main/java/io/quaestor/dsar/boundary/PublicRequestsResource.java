@@ -172,24 +172,9 @@ public class PublicRequestsResource {
         }
     }
 
-    /**
-     * An account id in the form of some kind of subject's key (a UUID, a number or text): the
-     * request is resolved in every kind it can be; one no kind can read is a 422 naming {@code accountId}.
-     */
+    /** An account id in the form of some kind of subject's key; a malformed one is a 422 naming {@code accountId}. */
     static void accountId(String raw, io.quaestor.datamap.entity.DataMap map) {
-        InvalidInputException refused = null;
-        for (io.quaestor.datamap.entity.DataMap.Subject kind : map.subjects()) {
-            if (kind != map.subject() && kind.identifier("account-id").isEmpty()) {
-                continue;
-            }
-            try {
-                SubjectIdentifier.of("account-id", raw, kind);
-                return;
-            } catch (InvalidInputException e) {
-                refused = refused == null ? e : refused;
-            }
-        }
-        throw new InvalidInputException("accountId", refused.getMessage());
+        SubjectIdentifier.requireAccountId(raw, map, "accountId");
     }
 
     private static String blankToNull(String text) {

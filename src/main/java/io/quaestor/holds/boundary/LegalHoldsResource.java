@@ -1,5 +1,7 @@
 package io.quaestor.holds.boundary;
 
+import io.quaestor.datamap.control.DataMaps;
+import io.quaestor.datamap.entity.SubjectIdentifier;
 import io.quaestor.holds.control.LegalHolds;
 import io.quaestor.holds.entity.HoldScope;
 import io.quaestor.platform.http.Params;
@@ -43,7 +45,8 @@ public class LegalHoldsResource {
         public String scope;
 
         @NotBlank
-        @Pattern(regexp = "^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$", message = "a tenant id, account id or data category")
+        @Pattern(regexp = "^[^\\p{Cntrl}]{1,256}$", message = "a tenant id, account id (as the gateway's store has it) or data category,"
+                + " up to 256 printable characters")
         public String scopeValue;
 
         @NotBlank
@@ -73,6 +76,9 @@ public class LegalHoldsResource {
     LegalHolds holds;
 
     @Inject
+    DataMaps maps;
+
+    @Inject
     CallerContext callers;
 
     @Inject
@@ -84,6 +90,9 @@ public class LegalHoldsResource {
     @Operation(summary = "Place a legal hold", description = "Data of the tenant, account or category is neither erased nor purged while the hold is in force.")
     public Response place(@Valid @NotNull NewHold body, @Context UriInfo uri) {
         var caller = callers.require();
+        if (body.scope.equals("ACCOUNT")) {
+            SubjectIdentifier.requireAccountId(body.scopeValue, maps.active().map(), "scopeValue");
+        }
         var hold = holds.place(new LegalHolds.Placement(HoldScope.valueOf(body.scope), body.scopeValue, body.reason, body.matter,
                 body.ownerId == null ? caller.userId() : body.ownerId,
                 body.startsAt == null ? null : Params.instant("startsAt", body.startsAt),
