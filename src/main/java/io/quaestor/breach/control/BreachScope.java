@@ -139,9 +139,9 @@ public class BreachScope {
         }
         List<ScopeQueries.Part> parts = new ArrayList<>();
         List<TablePart> tables = new ArrayList<>();
-        ScopeQueries queries = new ScopeQueries(map);
         try (Connection c = subjectStore.getConnection()) {
             c.setReadOnly(true);
+            ScopeQueries queries = ScopeQueries.forStore(map, c);
             for (DataMap.MappedTable table : candidates(map, d, notes)) {
                 Optional<String> clock = ScopeQueries.timeColumn(table);
                 ScopeQueries.Part part = new ScopeQueries.Part(table, d.from() == null ? Optional.empty() : clock);
@@ -176,18 +176,19 @@ public class BreachScope {
         if (parts.isEmpty()) {
             return null;
         }
-        ScopeQueries queries = new ScopeQueries(map);
-        String sql = queries.subjectPage(parts, !d.tenants().isEmpty(), !d.accounts().isEmpty());
         String last = null;
-        try (Connection c = subjectStore.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = subjectStore.getConnection()) {
             c.setReadOnly(true);
-            int i = bind(c, s, d, queries.windowsIn(parts));
-            s.setString(++i, after);
-            s.setInt(++i, limit);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    last = rs.getString(1);
-                    sink.accept(new Affected(last, rs.getString(2)));
+            ScopeQueries queries = ScopeQueries.forStore(map, c);
+            try (PreparedStatement s = c.prepareStatement(queries.subjectPage(parts, !d.tenants().isEmpty(), !d.accounts().isEmpty()))) {
+                int i = bind(c, s, d, queries.windowsIn(parts));
+                s.setString(++i, after);
+                s.setInt(++i, limit);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        last = rs.getString(1);
+                        sink.accept(new Affected(last, rs.getString(2)));
+                    }
                 }
             }
         } catch (SQLException e) {

@@ -28,7 +28,11 @@ final class StoreIndexes {
         this.byTable = byTable;
     }
 
-    static StoreIndexes load(Connection c) throws SQLException {
+    /** No index known: every link is treated as one a lookup must scan for. */
+    public static final StoreIndexes NONE = new StoreIndexes(Map.of());
+
+    /** What the store has, in the connection's schema; {@link #NONE} when it is not known. */
+    public static StoreIndexes load(Connection c) throws SQLException {
         Map<String, List<Index>> byTable = new HashMap<>();
         try (PreparedStatement s = c.prepareStatement("""
                 SELECT t.relname, a.attname, am.amname, pg_get_indexdef(i.indexrelid)

@@ -400,7 +400,12 @@ public final class SubjectQueries {
         return seen(table).links().stream().map(l -> l.isSubjectRoot() ? map.subject().key() : l.column()).distinct().toList();
     }
 
-    private String keysReachedBy(DataMap.Link link, String source, String where) {
+    /** The table's links as this kind of subject sees them. */
+    List<DataMap.Link> linksOf(DataMap.MappedTable table) {
+        return seen(table).links();
+    }
+
+    String keysReachedBy(DataMap.Link link, String source, String where) {
         String from = " FROM " + source + " t0 WHERE " + where;
         DataMap.Subject subject = map.subject();
         if (link.isSubjectRoot()) {
@@ -432,7 +437,7 @@ public final class SubjectQueries {
         return seen(table).links().stream().map(link -> linkMatches(link, alias, keys, depth)).toList();
     }
 
-    private String linkMatches(DataMap.Link link, String alias, Keys keys, int depth) {
+    String linkMatches(DataMap.Link link, String alias, Keys keys, int depth) {
         String column = alias + "." + q(link.column());
         if (link.isSubjectRoot()) {
             return keys.equal(alias + "." + q(map.subject().key()));
