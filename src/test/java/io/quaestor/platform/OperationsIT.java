@@ -87,7 +87,9 @@ class OperationsIT {
         assertEquals(200, active.status(), active.body());
         JsonObject json = active.json();
         assertEquals("classpath:policy-templates/datamap/reference-gateway.datamap.json", json.getString("source"));
-        assertEquals("accounts", json.getJsonObject("map").getJsonObject("subject").getString("table"));
+        JsonObject firstKind = json.getJsonObject("map").getJsonArray("subjects").getJsonObject(0);
+        assertEquals("accounts", firstKind.getString("table"));
+        assertEquals("user", firstKind.getString("name"), "a map's single subject is the kind 'user'");
         Api.Reply reloaded = api.post("api/datamap/reload", "", admin);
         assertEquals(200, reloaded.status(), reloaded.body());
         assertEquals(json.getJsonObject("map").getString("version"), reloaded.json().getJsonObject("map").getString("version"));
