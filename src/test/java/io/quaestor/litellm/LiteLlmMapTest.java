@@ -237,7 +237,7 @@ class LiteLlmMapTest {
         try (Connection c = store.getConnection(); java.sql.Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA proxy");
         }
-        DataSource proxy = io.quaestor.platform.persistence.SchemaDataSource.of(store, "proxy");
+        DataSource proxy = io.quaestor.platform.persistence.RestoringDataSource.inSchema(store, "proxy");
         try (Connection c = proxy.getConnection(); java.sql.Statement s = c.createStatement()) {
             s.execute(Files.readString(Path.of("src/test/resources/litellm/schema.sql")));
         }

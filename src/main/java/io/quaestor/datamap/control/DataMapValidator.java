@@ -129,7 +129,7 @@ public final class DataMapValidator {
 
     /** The store's datasource, in its schema when it names one. */
     private Optional<DataSource> storeSource(DataMap.Store store) {
-        return datasources.apply(store.datasource()).map(pool -> io.quaestor.platform.persistence.SchemaDataSource.of(pool, store.schema()));
+        return datasources.apply(store.datasource()).map(pool -> io.quaestor.platform.persistence.RestoringDataSource.inSchema(pool, store.schema()));
     }
 
     private void loadSchema(DataMap.Store store, DataSource source, String element) {

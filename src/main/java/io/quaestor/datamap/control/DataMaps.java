@@ -170,7 +170,7 @@ public class DataMaps {
 
     /** A store's datasource, in the store's schema when the map names one. */
     public Optional<DataSource> store(DataMap.Store store) {
-        return datasource(store.datasource()).map(pool -> io.quaestor.platform.persistence.SchemaDataSource.of(pool, store.schema()));
+        return datasource(store.datasource()).map(pool -> io.quaestor.platform.persistence.RestoringDataSource.inSchema(pool, store.schema()));
     }
 
     private String source() {

@@ -22,23 +22,50 @@ import java.util.logging.Logger;
 public final class RestoringDataSource implements DataSource {
 
     private final DataSource pool;
+    /** When set, every connection is borrowed with its search path set to this schema (restored on close). */
+    private final String schema;
 
-    private RestoringDataSource(DataSource pool) {
+    private RestoringDataSource(DataSource pool, String schema) {
         this.pool = pool;
+        this.schema = schema;
     }
 
     public static DataSource of(DataSource pool) {
-        return pool instanceof RestoringDataSource ? pool : new RestoringDataSource(pool);
+        return pool instanceof RestoringDataSource ? pool : new RestoringDataSource(pool, null);
+    }
+
+    /**
+     * A store whose tables live in a schema of their own (a LiteLLM proxy in schema
+     * {@code litellm}): unqualified names and {@code current_schema()} resolve there; {@code pool}
+     * restoring as {@link #of(DataSource)} when {@code schema} is null.
+     */
+    public static DataSource inSchema(DataSource pool, String schema) {
+        if (schema == null) {
+            return of(pool);
+        }
+        return new RestoringDataSource(pool instanceof RestoringDataSource r ? r.pool : pool, schema);
     }
 
     @Override
     public Connection getConnection() throws SQLException {
-        return restoring(pool.getConnection());
+        return inSchema(restoring(pool.getConnection()));
     }
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
-        return restoring(pool.getConnection(username, password));
+        return inSchema(restoring(pool.getConnection(username, password)));
+    }
+
+    private Connection inSchema(Connection c) throws SQLException {
+        if (schema != null) {
+            try {
+                c.setSchema(schema);
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+        }
+        return c;
     }
 
     private static Connection restoring(Connection borrowed) {
