@@ -8,6 +8,7 @@ import io.quaestor.dsar.control.DataSubjectRequests;
 import io.quaestor.dsar.control.RequestAttachments;
 import io.quaestor.dsar.control.RequestLifecycle;
 import io.quaestor.dsar.control.RequestSearch;
+import io.quaestor.dsar.control.RequestCorrespondence;
 import io.quaestor.dsar.entity.DataSubjectRequest;
 import io.quaestor.dsar.entity.RejectionGround;
 import io.quaestor.dsar.entity.RequestStatus;
@@ -38,6 +39,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -145,6 +147,9 @@ public class RequestsResource {
     RequestSearch search;
 
     @Inject
+    RequestCorrespondence correspondence;
+
+    @Inject
     RequestAttachments attachments;
 
     @Inject
@@ -181,29 +186,69 @@ public class RequestsResource {
 
     @GET
     @RolesAllowed({Role.Names.PRIVACY_OFFICER, Role.Names.AUDITOR})
-    @Operation(summary = "List requests, newest first: by status, type, assignee, open or closed, due before, email or reference")
+    @Operation(summary = "List requests, newest first or (sort=due) nearest deadline first: by status, type, assignee, open or closed, due before, email or reference")
     public RequestSearch.Page list(@QueryParam("status") String status, @QueryParam("type") String type,
                                    @QueryParam("assigneeId") String assignee, @QueryParam("open") String open,
                                    @QueryParam("dueBefore") String dueBefore, @QueryParam("email") String email,
-                                   @QueryParam("reference") String reference, @QueryParam("cursor") String cursor,
-                                   @QueryParam("limit") String limit) {
-        Instant cursorAt = null;
-        UUID cursorId = null;
-        if (cursor != null) {
-            String[] parts = cursor.split("_", 2);
-            if (parts.length != 2) {
-                throw new InvalidInputException("cursor", "cursor must be a nextCursor from a previous page.");
+                                   @QueryParam("reference") String reference, @QueryParam("sort") String sort,
+                                   @QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
+        return search.search(filter(status, type, assignee, open, dueBefore, email, reference, sort, cursor,
+                (int) Params.number("limit", limit, 50, 1, 200)));
+    }
+
+    @GET
+    @Path("export")
+    @Produces("text/csv")
+    @RolesAllowed({Role.Names.PRIVACY_OFFICER, Role.Names.AUDITOR})
+    @Operation(summary = "Every request the same filters select, as CSV (no email addresses); the export is in the audit trail")
+    public Response export(@QueryParam("status") String status, @QueryParam("type") String type,
+                           @QueryParam("assigneeId") String assignee, @QueryParam("open") String open,
+                           @QueryParam("dueBefore") String dueBefore, @QueryParam("email") String email,
+                           @QueryParam("reference") String reference, @QueryParam("sort") String sort,
+                           @Context HttpServletRequest http) {
+        RequestSearch.Filter first = filter(status, type, assignee, open, dueBefore, email, reference, sort, null, 200);
+        auditRead("dsar.queue-export", "dsar-request-list", UUID.randomUUID(), Map.of(), http);
+        StreamingOutput body = out -> {
+            java.io.Writer writer = new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8);
+            writer.write("reference,type,status,regime,channel,received_at,due_at,assignee_id,extended,verified,closed_at\r\n");
+            RequestSearch.Filter page = first;
+            while (page != null) {
+                RequestSearch.Page found = search.search(page);
+                for (RequestSearch.Row row : found.requests()) {
+                    writer.write(String.join(",", row.reference(), row.type().name(), row.status().name(), row.regime(),
+                            row.channel(), row.receivedAt().toString(), row.dueAt().toString(),
+                            row.assigneeId() == null ? "" : row.assigneeId().toString(), String.valueOf(row.extended()),
+                            String.valueOf(row.verified()), row.closedAt() == null ? "" : row.closedAt().toString()));
+                    writer.write("\r\n");
+                }
+                page = found.nextCursor() == null ? null : withCursor(page, found.nextCursor());
             }
-            cursorAt = Params.instant("cursor", parts[0]);
-            cursorId = Params.uuid("cursor", parts[1]);
-        }
+            writer.flush();
+        };
+        return Response.ok(body, "text/csv; charset=utf-8")
+                .header("Content-Disposition", "attachment; filename=\"requests.csv\"").build();
+    }
+
+    private RequestSearch.Filter filter(String status, String type, String assignee, String open, String dueBefore,
+                                        String email, String reference, String sort, String cursor, int limit) {
         if (open != null && !open.equals("true") && !open.equals("false")) {
             throw new InvalidInputException("open", "open must be true or false.");
         }
-        return search.search(new RequestSearch.Filter(enumOf(RequestStatus.class, "status", status), enumOf(RequestType.class, "type", type),
-                Params.uuid("assigneeId", assignee), open == null ? null : Boolean.valueOf(open), Params.instant("dueBefore", dueBefore),
+        RequestSearch.Filter filter = new RequestSearch.Filter(enumOf(RequestStatus.class, "status", status),
+                enumOf(RequestType.class, "type", type), Params.uuid("assigneeId", assignee),
+                open == null ? null : Boolean.valueOf(open), Params.instant("dueBefore", dueBefore),
                 email == null ? null : requests.emailKey(PublicRequestsResource.email(email)), reference,
-                cursorAt, cursorId, (int) Params.number("limit", limit, 50, 1, 200)));
+                enumOf(RequestSearch.Order.class, "sort", sort), null, null, limit);
+        return cursor == null ? filter : withCursor(filter, cursor);
+    }
+
+    private static RequestSearch.Filter withCursor(RequestSearch.Filter f, String cursor) {
+        String[] parts = cursor.split("_", 2);
+        if (parts.length != 2) {
+            throw new InvalidInputException("cursor", "cursor must be a nextCursor from a previous page.");
+        }
+        return new RequestSearch.Filter(f.status(), f.type(), f.assignee(), f.open(), f.dueBefore(), f.emailKey(),
+                f.reference(), f.order(), Params.instant("cursor", parts[0]), Params.uuid("cursor", parts[1]), f.limit());
     }
 
     @GET
@@ -320,7 +365,7 @@ public class RequestsResource {
     }
 
     private RequestView view(UUID id) {
-        return RequestView.of(requests.get(id), requests.history(id), requests.notes(id));
+        return RequestView.of(requests.get(id), requests.history(id), requests.notes(id), correspondence, callers.require(), clock.instant());
     }
 
     private static <E extends Enum<E>> E enumOf(Class<E> type, String name, String raw) {

@@ -412,7 +412,15 @@ public class DataSubjectRequests {
 
     /** Whoever asked for approval (or started the request, when Quaestor itself asked) cannot give it. */
     private void requireSecondPerson(DataSubjectRequest request, String actor) {
-        List<RequestEvent> history = history(request.getId());
+        if (actor.equals(approvalAsker(history(request.getId())))) {
+            throw new io.quaestor.platform.problem.AccessDeniedException("self-approval", SELF_APPROVAL);
+        }
+    }
+
+    static final String SELF_APPROVAL = "The officer who asked for approval cannot give it.";
+
+    /** Who asked for the pending approval: the officer who asked, or who started it when Quaestor asked. */
+    static String approvalAsker(List<RequestEvent> history) {
         String asker = null;
         for (RequestEvent event : history) {
             if (event.getAction().equals(RequestLifecycle.Action.START.slug())) {
@@ -421,10 +429,7 @@ public class DataSubjectRequests {
                 asker = event.getActor();
             }
         }
-        if (actor.equals(asker)) {
-            throw new io.quaestor.platform.problem.AccessDeniedException("self-approval",
-                    "The officer who asked for approval cannot give it.");
-        }
+        return asker;
     }
 
     private DataSubjectRequest locked(UUID id) {

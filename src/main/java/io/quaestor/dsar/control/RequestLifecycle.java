@@ -60,6 +60,36 @@ public class RequestLifecycle {
         public String slug() {
             return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         }
+
+        /** Why this action cannot start from the given state, or empty when it can. */
+        public java.util.Optional<String> refusalFrom(RequestStatus status) {
+            if (from.contains(status)) {
+                return java.util.Optional.empty();
+            }
+            if (status.isFinal()) {
+                return java.util.Optional.of("The request is " + words(status) + ", which is final; it can no longer " + verb() + ".");
+            }
+            return java.util.Optional.of("The request is " + words(status) + "; it can " + verb() + " only when it is "
+                    + from.stream().filter(s -> !s.isFinal()).sorted().map(Action::words).collect(Collectors.joining(" or ")) + ".");
+        }
+
+        private String verb() {
+            return switch (this) {
+                case AWAIT_IDENTITY -> "wait for the subject's identity";
+                case LAPSE -> "lapse";
+                case VERIFY -> "be verified";
+                case START -> "be started";
+                case REQUEST_APPROVAL -> "be sent for approval";
+                case APPROVE -> "be approved";
+                case COMPLETE -> "be completed";
+                case REJECT -> "be rejected";
+                case CANCEL -> "be cancelled";
+            };
+        }
+
+        private static String words(RequestStatus status) {
+            return status.name().toLowerCase().replace('_', ' ');
+        }
     }
 
     @PersistenceContext(unitName = "quaestor")
@@ -86,10 +116,9 @@ public class RequestLifecycle {
     @Transactional(Transactional.TxType.MANDATORY)
     public void move(DataSubjectRequest request, Action action, String actor, String actorRole, String reason) {
         RequestStatus from = request.getStatus();
-        if (!action.from.contains(from)) {
-            throw new StateConflictException("A request that is " + from + " cannot " + action.slug() + "; that needs "
-                    + action.from.stream().map(Enum::name).sorted().collect(Collectors.joining(" or ")) + ".");
-        }
+        action.refusalFrom(from).ifPresent(refusal -> {
+            throw new StateConflictException(refusal);
+        });
         Instant now = clock.instant();
         request.moveTo(action.to, now);
         record(request, action.slug(), from, actor, actorRole, reason);

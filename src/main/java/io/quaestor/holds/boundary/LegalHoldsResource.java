@@ -92,6 +92,8 @@ public class LegalHoldsResource {
         var caller = callers.require();
         if (body.scope.equals("ACCOUNT")) {
             SubjectIdentifier.requireAccountId(body.scopeValue, maps.active().map(), "scopeValue");
+        } else if (body.scope.equals("TENANT")) {
+            requireTenant(body.scopeValue);
         }
         var hold = holds.place(new LegalHolds.Placement(HoldScope.valueOf(body.scope), body.scopeValue, body.reason, body.matter,
                 body.ownerId == null ? caller.userId() : body.ownerId,
@@ -99,6 +101,15 @@ public class LegalHoldsResource {
                 body.endsAt == null ? null : Params.instant("endsAt", body.endsAt)), caller);
         return Response.created(uri.getAbsolutePathBuilder().path(hold.getId().toString()).build())
                 .entity(HoldView.of(hold, clock.instant())).build();
+    }
+
+    /** A tenant in the form of the store's tenant key (a uuid store refuses a name), so a hold cannot miss by a typo of form. */
+    private void requireTenant(String raw) {
+        try {
+            SubjectIdentifier.of("organization", raw, maps.active().map().subject());
+        } catch (io.quaestor.platform.problem.InvalidInputException e) {
+            throw new io.quaestor.platform.problem.InvalidInputException("scopeValue", e.getMessage());
+        }
     }
 
     @GET
