@@ -1,0 +1,523 @@
+package io.quaestor.console;
+
+import io.quaestor.security.entity.Role;
+import io.quaestor.testing.Api;
+import io.quaestor.testing.Deployments;
+import io.quaestor.testing.StaffFixtures;
+import io.quaestor.testing.TestSmtp;
+import jakarta.json.JsonObject;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.TimeoutException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Level;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The staff console in headless Chromium against the real Payara Micro and PostgreSQL: each
+ * screen's main path, a keyboard-only path through an access request, a refused action showing
+ * its rule, deep links, session expiry, axe-core on every screen (no serious or critical
+ * violation), and no CSP violation in the browser's console. Screenshots go to
+ * target/console-screenshots (docs/console.md shows them).
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ConsoleIT {
+
+    private static final String CHROMIUM = "/usr/bin/chromium";
+    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+    private static final Path SHOTS = Path.of("target", "console-screenshots");
+    private static final String PASSWORD = "Console-Passphrase-7319";
+    private static TestSmtp smtp;
+    private static String axe;
+
+    @ArquillianResource
+    URL deployment;
+
+    WebDriver browser;
+    WebDriverWait wait;
+    Api api;
+
+    @Deployment(testable = false)
+    static WebArchive war() {
+        return Deployments.builtWar();
+    }
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        smtp = TestSmtp.start();
+        try (InputStream in = ConsoleIT.class.getClassLoader().getResourceAsStream("axe.min.js")) {
+            axe = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Files.createDirectories(SHOTS);
+    }
+
+    @AfterAll
+    static void stopSmtp() {
+        smtp.stop();
+    }
+
+    @BeforeEach
+    void browser() throws Exception {
+        if (!new File(CHROMIUM).canExecute() || !new File(CHROMEDRIVER).canExecute()) {
+            throw new IllegalStateException("Browser tests need Debian's chromium and chromium-driver: "
+                    + "apt-get install -y chromium chromium-driver (.ci/run does this)");
+        }
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless=new", "--no-sandbox",
+                "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1400,1000",
+                "--lang=en-GB", "--user-data-dir=" + Files.createTempDirectory("quaestor-chromium"));
+        options.setCapability("goog:loggingPrefs", logs);
+        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER)).build(), options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        wait.ignoring(StaleElementReferenceException.class);
+        api = new Api(deployment);
+    }
+
+    @AfterEach
+    void close() {
+        if (browser != null) {
+            assertNoCspViolation();
+            browser.quit();
+        }
+    }
+
+    @Test
+    void theRootLeadsToTheConsoleUnderAStrictPolicy() throws Exception {
+        HttpResponse<String> root = HttpClient.newHttpClient().send(HttpRequest.newBuilder(api.uri("")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, root.statusCode());
+        assertTrue(root.headers().firstValue("Location").orElse("").endsWith("/console/"));
+        Api.Reply page = api.send(api.request("console/"));
+        assertEquals(200, page.status());
+        String policy = page.header("Content-Security-Policy").orElse("");
+        assertTrue(policy.contains("script-src 'self'") && policy.contains("style-src 'self'")
+                && policy.contains("frame-ancestors 'none'") && !policy.contains("unsafe"), policy);
+        assertFalse(page.body().contains("<script>") || page.body().contains("style="), "no inline script or style");
+    }
+
+    @Test
+    void aNewOfficerMustChooseAPasswordThenSeesTheirWorkAndSignsOut() throws Exception {
+        Api.Session admin = StaffFixtures.admin(api);
+        JsonObject created = StaffFixtures.createUser(api, admin, StaffFixtures.uniqueUsername("console-new"), "PERSON", Role.PRIVACY_OFFICER);
+        String username = created.getJsonObject("user").getString("username");
+
+        open("");
+        heading("Sign in");
+        checkPage("sign-in");
+        type(By.name("username"), username);
+        type(By.name("password"), created.getString("temporaryPassword"));
+        browser.findElement(By.id("sign-in")).click();
+        heading("Choose your password");
+        type(By.name("currentPassword"), created.getString("temporaryPassword"));
+        type(By.name("newPassword"), PASSWORD);
+        type(By.name("repeat"), PASSWORD + "x");
+        browser.findElement(By.id("change-password")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("f-repeat-error"), "differ"));
+        checkPage("password-change");
+        browser.findElement(By.name("repeat")).clear();
+        type(By.name("repeat"), PASSWORD);
+        browser.findElement(By.id("change-password")).click();
+        heading("My work");
+        checkPage("my-work-officer");
+        browser.findElement(By.id("sign-out")).click();
+        heading("Sign in to the Quaestor console");
+        assertTrue(browser.findElement(By.tagName("main")).getText().contains("signed out"));
+    }
+
+    @Test
+    void keyboardOnlyAnOfficerFilesCompletesAndReviewsAnAccessRequest() throws Exception {
+        String officer = officer("console-keys");
+        signIn(officer);
+        heading("My work");
+
+        keyboardActivate(browser.findElement(By.linkText("File a request")));
+        heading("File a request received by mail or phone");
+        assertEquals("ACCESS", browser.findElement(By.name("type")).getDomProperty("value"), "the first type is the default");
+        String email = "console." + UUID.randomUUID().toString().substring(0, 8) + "@subject.example";
+        typeAfterTab(By.name("email"), email);
+        typeAfterTab(By.name("details"), "Asked by letter for a copy of everything held.");
+        typeAfterTab(By.name("evidence"), "Signed letter on file; signature matches the account.");
+        checkPage("file-request");
+        keyboardActivate(browser.findElement(By.id("file-submit")));
+        String reference = heading("DSR-").split(" ")[0];
+
+        keyboardActivate(browser.findElement(By.id("action-start")));
+        WebElement reason = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog[open] textarea[name=reason]")));
+        reason.sendKeys("Identity checked from the signed letter.");
+        keyboardActivate(browser.findElement(By.cssSelector("dialog[open] button[type=submit]")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("clock-h"), "Status"));
+        wait.until(d -> d.findElement(By.tagName("main")).getText().contains("in progress"));
+
+        keyboardActivate(browser.findElement(By.id("action-complete")));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog[open] textarea[name=reason]")));
+        keyboardActivate(browser.findElement(By.cssSelector("dialog[open] button[type=submit]")));
+        wait.until(d -> d.findElement(By.tagName("main")).getText().contains("completed"));
+        untilShown("section[aria-labelledby=package-h]:not([aria-busy])", "Ready");
+        assertTrue(browser.findElement(By.tagName("main")).getText().contains("message to the subject"), "the timeline shows the message");
+        checkPage("request-detail-access-completed");
+
+        open("#/requests?q=" + reference + "&open=all");
+        heading("Requests");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.linkText(reference)));
+        checkPage("request-queue");
+    }
+
+    @Test
+    void anOfficerCannotApproveTheirOwnRequestAndSeesWhyWhileASecondOfficerCan() throws Exception {
+        String first = officer("console-asker");
+        String second = officer("console-approver");
+        Api.Session asker = StaffFixtures.signIn(api, first, PASSWORD);
+        String id = fileAndStart(asker, "ERASURE");
+        Api.Reply asked = api.post("api/dsar/requests/" + id + "/actions",
+                "{\"action\":\"request-approval\",\"reason\":\"The subject holds an open invoice.\"}", asker);
+        assertEquals(200, asked.status(), asked.body());
+
+        signIn(first);
+        heading("My work");
+        open("#/requests/" + id);
+        heading("DSR-");
+        WebElement approve = browser.findElement(By.id("action-approve"));
+        assertFalse(approve.isEnabled());
+        assertEquals("The officer who asked for approval cannot give it.", browser.findElement(By.id("why-approve")).getText());
+        assertEquals("why-approve", approve.getDomAttribute("aria-describedby"));
+        checkPage("request-detail-refused-approval");
+        open("#/approvals");
+        heading("Approvals");
+        checkPage("approvals-own");
+        browser.findElement(By.id("sign-out")).click();
+        heading("Sign in");
+
+        signIn(second);
+        heading("My work");
+        open("#/approvals");
+        heading("Approvals");
+        browser.findElement(By.cssSelector("section[aria-labelledby=to-give] a[href='#/requests/" + id + "']")).click();
+        heading("DSR-");
+        assertTrue(browser.findElement(By.id("action-approve")).isEnabled());
+        browser.findElement(By.id("action-approve")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog[open] textarea[name=reason]"))).sendKeys("Invoice settled.");
+        browser.findElement(By.cssSelector("dialog[open] button[type=submit]")).click();
+        wait.until(d -> d.findElement(By.tagName("main")).getText().contains("approve: awaiting approval → in progress"));
+    }
+
+    @Test
+    void theQueueKeepsItsFiltersInTheUrlThroughReloadAndBack() throws Exception {
+        String officer = officer("console-queue");
+        Api.Session session = StaffFixtures.signIn(api, officer, PASSWORD);
+        fileAndStart(session, "RECTIFICATION");
+        signIn(officer);
+        heading("My work");
+        checkPage("my-work-with-counts");
+        open("#/requests");
+        heading("Requests");
+        new Select(browser.findElement(By.name("type"))).selectByValue("RECTIFICATION");
+        new Select(browser.findElement(By.name("status"))).selectByValue("IN_PROGRESS");
+        browser.findElement(By.cssSelector("form.filters button[type=submit]")).click();
+        wait.until(ExpectedConditions.urlContains("type=RECTIFICATION"));
+        assertTrue(browser.getCurrentUrl().contains("status=IN_PROGRESS"), browser.getCurrentUrl());
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("caption"), "type rectification"));
+
+        browser.navigate().refresh();
+        heading("Requests");
+        assertEquals("RECTIFICATION", new Select(browser.findElement(By.name("type"))).getFirstSelectedOption().getDomAttribute("value"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("caption"), "status in progress"));
+        browser.navigate().back();
+        wait.until(d -> !d.getCurrentUrl().contains("type=RECTIFICATION"));
+        heading("Requests");
+        assertEquals("", new Select(browser.findElement(By.name("type"))).getFirstSelectedOption().getDomAttribute("value"));
+    }
+
+    @Test
+    void anExpiredSessionReturnsTheOfficerToWhereTheyWereAfterSigningIn() throws Exception {
+        String officer = officer("console-expiry");
+        signIn(officer);
+        heading("My work");
+        open("#/metrics");
+        heading("Privacy office metrics");
+        checkPage("metrics");
+        // The server ends the session (as idle expiry does); the console's next call meets a 401.
+        String csrf = (String) ((JavascriptExecutor) browser).executeScript("return sessionStorage.getItem('quaestor.csrf')");
+        ((JavascriptExecutor) browser).executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "fetch('../api/session', {method: 'DELETE', headers: {'X-CSRF-Token': arguments[0]}}).then(() => done())", csrf);
+        open("#/holds");
+        heading("Sign in to the Quaestor console");
+        assertTrue(browser.findElement(By.tagName("main")).getText().contains("session has ended"));
+        type(By.name("username"), officer);
+        type(By.name("password"), PASSWORD);
+        browser.findElement(By.id("sign-in")).click();
+        heading("Legal holds");
+        assertTrue(browser.getCurrentUrl().endsWith("#/holds"), browser.getCurrentUrl());
+    }
+
+    @Test
+    void legalHoldsAreCheckedAgainstTheMapPlacedAndReleased() throws Exception {
+        String officer = officer("console-holds");
+        signIn(officer);
+        heading("My work");
+        open("#/holds");
+        heading("Legal holds");
+        browser.findElement(By.id("place-hold")).click();
+        WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog[open]")));
+        new Select(dialog.findElement(By.name("scope"))).selectByValue("ACCOUNT");
+        dialog.findElement(By.name("scopeValue")).sendKeys("not-an-account-id");
+        dialog.findElement(By.name("reason")).sendKeys("Litigation hold for the supplier dispute.");
+        dialog.findElement(By.cssSelector("button[type=submit]")).click();
+        wait.until(d -> !d.findElement(By.id("f-scopeValue-error")).getText().isBlank());
+        assertEquals("true", dialog.findElement(By.name("scopeValue")).getDomAttribute("aria-invalid"));
+        checkPage("legal-hold-refused-value");
+        WebElement value = dialog.findElement(By.name("scopeValue"));
+        value.clear();
+        new Select(dialog.findElement(By.name("scope"))).selectByValue("TENANT");
+        String tenant = UUID.randomUUID().toString();
+        value.sendKeys(tenant);
+        dialog.findElement(By.name("matter")).sendKeys("Case 2026-114");
+        dialog.findElement(By.cssSelector("button[type=submit]")).click();
+        wait.until(d -> d.findElement(By.tagName("main")).getText().contains(tenant));
+        checkPage("legal-holds");
+        browser.findElement(By.xpath("//tr[td/code[text()='" + tenant + "']]//button[text()='Release']")).click();
+        WebElement release = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog[open]")));
+        release.findElement(By.name("reason")).sendKeys("Dispute settled.");
+        release.findElement(By.cssSelector("button[type=submit]")).click();
+        wait.until(d -> !d.findElement(By.tagName("main")).getText().contains(tenant));
+    }
+
+    @Test
+    void anAdministratorManagesStaffTokensAndTheDataMap() throws Exception {
+        StaffFixtures.admin(api);
+        signIn("admin", StaffFixtures.ADMIN_PASSWORD);
+        heading("My work");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("health")));
+        checkPage("my-work-admin");
+
+        open("#/admin/users");
+        heading("Administration");
+        browser.findElement(By.id("create-user")).click();
+        WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog[open]")));
+        dialog.findElement(By.name("username")).sendKeys("Not Valid");
+        dialog.findElement(By.name("displayName")).sendKeys("Ada Lovelace");
+        dialog.findElement(By.cssSelector("input[value=AUDITOR]")).click();
+        dialog.findElement(By.cssSelector("button[type=submit]")).click();
+        wait.until(d -> !d.findElement(By.id("f-username-error")).getText().isBlank());
+        String username = StaffFixtures.uniqueUsername("ada");
+        dialog.findElement(By.name("username")).clear();
+        dialog.findElement(By.name("username")).sendKeys(username);
+        dialog.findElement(By.cssSelector("button[type=submit]")).click();
+        WebElement secret = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("one-time-secret")));
+        assertFalse(secret.getText().isBlank());
+        checkPage("admin-one-time-password");
+        browser.findElement(By.cssSelector("dialog[open] button[type=submit]")).click();
+        wait.until(d -> d.findElement(By.tagName("main")).getText().contains(username));
+        checkPage("admin-users");
+
+        open("#/admin/tokens");
+        heading("Administration");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("issue-token")));
+        checkPage("admin-tokens");
+        open("#/admin/datamap");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("reload-map")));
+        browser.findElement(By.id("reload-map")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("reload-result"), "is active"));
+        checkPage("admin-datamap");
+        open("#/admin/retention");
+        wait.until(d -> d.findElement(By.tagName("main")).getText().contains("Nightly run starts"));
+        checkPage("admin-retention");
+        open("#/admin/contacts");
+        wait.until(d -> d.findElement(By.tagName("main")).getText().contains("Breach clocks remind"));
+        checkPage("admin-contacts");
+        open("#/api");
+        heading("API reference");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("details.op")));
+        checkPage("api-reference");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** A privacy officer with a chosen password (the temporary one replaced through the API). */
+    private String officer(String stem) {
+        Api.Session admin = StaffFixtures.admin(api);
+        JsonObject created = StaffFixtures.createUser(api, admin, StaffFixtures.uniqueUsername(stem), "PERSON", Role.PRIVACY_OFFICER);
+        String username = created.getJsonObject("user").getString("username");
+        Api.Session first = StaffFixtures.signIn(api, username, created.getString("temporaryPassword"));
+        Api.Reply changed = api.put("api/me/password", "{\"currentPassword\":\"" + created.getString("temporaryPassword")
+                + "\",\"newPassword\":\"" + PASSWORD + "\"}", first);
+        assertEquals(204, changed.status(), changed.body());
+        return username;
+    }
+
+    private String fileAndStart(Api.Session officer, String type) {
+        String email = "console." + UUID.randomUUID().toString().substring(0, 8) + "@subject.example";
+        Api.Reply filed = api.post("api/dsar/requests", "{\"type\":\"" + type + "\",\"email\":\"" + email
+                + "\",\"region\":\"EU\",\"receivedAt\":\"" + Instant.now().minus(2, ChronoUnit.DAYS)
+                + "\",\"evidence\":\"Passport seen at the front desk.\"}", officer);
+        assertEquals(201, filed.status(), filed.body());
+        String id = filed.json().getString("id");
+        Api.Reply started = api.post("api/dsar/requests/" + id + "/actions", "{\"action\":\"start\"}", officer);
+        assertEquals(200, started.status(), started.body());
+        return id;
+    }
+
+    private void signIn(String username) {
+        signIn(username, PASSWORD);
+    }
+
+    private void signIn(String username, String password) {
+        open("");
+        heading("Sign in");
+        type(By.name("username"), username);
+        type(By.name("password"), password);
+        browser.findElement(By.id("sign-in")).click();
+    }
+
+    private void open(String fragment) {
+        browser.get(consoleBase() + fragment);
+    }
+
+    /**
+     * The console on localhost: Payara Micro reports its network address, where a browser drops the
+     * Secure session cookie on plain http (localhost is the one trustworthy http origin).
+     */
+    private String consoleBase() {
+        return deployment.getProtocol() + "://localhost:" + deployment.getPort() + deployment.getPath() + "console/";
+    }
+
+    private void type(By field, String text) {
+        wait.until(ExpectedConditions.visibilityOfElementLocated(field)).sendKeys(text);
+    }
+
+    /** Waits for the screen whose h1 starts with this text, rendered and idle; answers the h1. */
+    private String heading(String start) {
+        try {
+            // One script, so a re-render between two driver calls cannot leave a stale element.
+            wait.until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+                    "const h = document.querySelector('main h1'), m = document.querySelector('main');"
+                    + "return !!h && !m.hasAttribute('aria-busy') && h.innerText.trim().startsWith(arguments[0]);", start));
+        } catch (TimeoutException e) {
+            throw new AssertionError("no screen headed '" + start + "' at " + browser.getCurrentUrl() + "; the page shows: "
+                    + browser.findElement(By.tagName("body")).getText() + "; browser log: " + browserLog(), e);
+        }
+        return browser.findElement(By.cssSelector("main h1")).getText();
+    }
+
+    /** Waits until the element the selector finds shows this text (re-found on each try: screens re-render). */
+    private void untilShown(String selector, String text) {
+        try {
+            wait.until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+                    "const e = document.querySelector(arguments[0]); return !!e && e.innerText.includes(arguments[1]);", selector, text));
+        } catch (TimeoutException e) {
+            throw new AssertionError("'" + text + "' not shown in " + selector + "; the page shows: "
+                    + browser.findElement(By.tagName("main")).getText(), e);
+        }
+    }
+
+    private List<String> browserLog() {
+        List<String> lines = new ArrayList<>();
+        for (LogEntry entry : browser.manage().logs().get(LogType.BROWSER)) {
+            lines.add(entry.getLevel() + " " + entry.getMessage());
+        }
+        return lines;
+    }
+
+    /** Tabs from where the focus is until this element has it, then presses Enter: no mouse. */
+    private void keyboardActivate(WebElement target) {
+        tabTo(target);
+        new Actions(browser).sendKeys(Keys.ENTER).perform();
+    }
+
+    private void typeAfterTab(By field, String text) {
+        WebElement element = browser.findElement(field);
+        tabTo(element);
+        new Actions(browser).sendKeys(text).perform();
+    }
+
+    private void tabTo(WebElement target) {
+        for (int i = 0; i < 120; i++) {
+            if (target.equals(browser.switchTo().activeElement())) {
+                return;
+            }
+            new Actions(browser).sendKeys(Keys.TAB).perform();
+        }
+        throw new AssertionError("not reachable by Tab: " + target.getTagName() + " " + target.getText());
+    }
+
+    /** axe-core's WCAG 2.2 AA rules on the screen as it is now, then a screenshot for docs/console.md. */
+    @SuppressWarnings("unchecked")
+    private void checkPage(String name) throws IOException {
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        if (!(Boolean) js.executeScript("return typeof window.axe !== 'undefined'")) {
+            js.executeScript(axe);
+        }
+        Object result = js.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"
+                + ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+                + " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))))"
+                + ".catch(e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]))");
+        List<String> serious = new ArrayList<>();
+        for (Map<String, Object> violation : (List<Map<String, Object>>) result) {
+            if ("serious".equals(violation.get("impact")) || "critical".equals(violation.get("impact"))) {
+                serious.add(violation.get("id") + " (" + violation.get("impact") + "): " + violation.get("help") + " at " + violation.get("nodes"));
+            }
+        }
+        Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        assertTrue(serious.isEmpty(), name + ": " + String.join("; ", serious));
+    }
+
+    private void assertNoCspViolation() {
+        List<String> violations = new ArrayList<>();
+        for (LogEntry entry : browser.manage().logs().get(LogType.BROWSER)) {
+            if (entry.getMessage().contains("Content Security Policy") || entry.getMessage().contains("Content-Security-Policy")) {
+                violations.add(entry.getMessage());
+            }
+        }
+        assertTrue(violations.isEmpty(), "CSP violations: " + violations);
+    }
+}
