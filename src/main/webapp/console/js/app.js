@@ -86,6 +86,8 @@ async function render() {
       h('div', { class: 'notice notice-error', role: 'alert' }, h('p', {}, e.message || String(e))));
   } finally {
     main.removeAttribute('aria-busy');
+    // For measuring: the moment a view is on screen and usable (docs/benchmarks.md, console).
+    performance.mark('quaestor:view-rendered', { detail: path });
   }
   focusHeading();
 }

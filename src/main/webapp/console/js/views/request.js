@@ -113,7 +113,7 @@ function actionBar(request, allowed, names, me, rerender) {
 }
 
 function completionNote(type) {
-  if (type === 'ACCESS' || type === 'PORTABILITY') return 'Quaestor builds the package and emails the subject a single-use link.';
+  if (type === 'ACCESS' || type === 'PORTABILITY') return 'Quaestor emails the subject a single-use link to the package: the one prepared for review, or one built now.';
   if (type === 'ERASURE') return 'Quaestor erases the subject in every store, verifies by a scan and issues a deletion certificate.';
   return 'The subject is told the request is complete.';
 }
@@ -215,23 +215,90 @@ function refreshWhile(pending, section, build) {
 
 async function packageSection(request, me, rerender) {
   const section = (...body) => h('section', { 'aria-labelledby': 'package-h' }, h('h2', { id: 'package-h' }, 'Access package'), body);
+  const officer = me.roles.includes('PRIVACY_OFFICER');
   let p;
   try {
     p = await get(`dsar/packages/${request.id}`);
   } catch (problem) {
-    return section(h('p', { class: 'empty' }, problem.status === 404 ? 'No package yet: it is built when the request is completed.' : problem.message));
+    if (problem.status !== 404) return section(failure(problem));
+    const canPrepare = officer && request.status === 'IN_PROGRESS';
+    return section(h('p', { class: 'empty' }, 'No package yet: it is built when the request is completed, or earlier for review.'),
+      canPrepare ? h('div', { class: 'actions' }, h('button', { type: 'button', id: 'prepare-package', onclick: async (event) => {
+        event.target.disabled = true;
+        try { await post(`dsar/packages/${request.id}/prepare`); announce('The package is built; review it before completing.'); rerender(); } catch (e) { announce(e.message); event.target.disabled = false; }
+      } }, 'Prepare the package for review')) : null);
   }
   const built = section(facts([
     ['State', label(p.state)], ['Kind', label(p.kind)], ['Data map version', p.dataMapVersion],
     ['Files', p.files], ['Rows', p.rows], ['Size', p.sizeBytes == null ? '—' : `${p.sizeBytes} bytes`],
     ['SHA-256', p.sha256 ? h('code', {}, p.sha256) : '—'], ['Ready', when(p.readyAt)], ['Expires', when(p.expiresAt)],
+    ['Reviewed', h('span', { id: 'reviewed-fact' }, p.reviewedAt ? [when(p.reviewedAt), ' by ', personName(await officerNames(), p.reviewedBy, me)] : 'not yet')],
     ['Links sent', p.linksSent], ['Downloaded', p.downloadedAt ? when(p.downloadedAt) : 'not yet'],
-  ]), me.roles.includes('PRIVACY_OFFICER') && p.state === 'READY'
-    ? h('div', { class: 'actions' }, h('button', { type: 'button', onclick: async () => {
-      try { await post(`dsar/packages/${request.id}/links`); announce('A new single-use link was emailed to the subject.'); rerender(); } catch (e) { announce(e.message); }
-    } }, 'Email a new download link')) : null);
+  ]), officer && p.state === 'READY' ? review(request, p, me, rerender) : null);
   built.dataset.state = p.state;
   return refreshWhile(p.state === 'BUILDING', built, () => packageSection(request, me, rerender));
+}
+
+/** The officer's look at exactly what the subject will receive; every file opened is an audited read. */
+function review(request, p, me, rerender) {
+  const base = `dsar/packages/${request.id}/files`;
+  const viewer = h('div', { id: 'package-view', 'aria-live': 'polite' });
+  const reviewed = () => {
+    const fact = document.getElementById('reviewed-fact');
+    if (fact && fact.textContent === 'not yet') fill(fact, 'now, by you');
+  };
+  const showManifest = async () => {
+    const manifest = await get(`${base}/manifest.json`);
+    reviewed();
+    fill(viewer, h('h4', {}, 'Manifest'), h('p', { class: 'notice notice-audit' }, 'Opening the manifest was recorded in the audit trail (dsar.package-reviewed).'),
+      table(`Files of ${manifest.request}`, ['File', 'Category', 'Rows', 'SHA-256', ''], manifest.files.map((f) => [
+        h('code', {}, f.path), f.category || '—', f.rows ?? '—', h('code', { class: 'digest' }, f.sha256.slice(0, 16) + '…'),
+        f.format === 'csv' ? h('button', { type: 'button', class: 'view-file', onclick: () => showTable(f) }, `View ${f.dataset || f.path}`) : '',
+      ])));
+  };
+  const showTable = async (f) => {
+    const response = await call('GET', `${base}/${f.path}`, { accept: 'text/csv', raw: true });
+    const rows = parseCsv(await response.text());
+    const [header, ...data] = rows;
+    fill(viewer, h('h4', {}, `${f.dataset || f.path}: ${data.length} row${data.length === 1 ? '' : 's'}`),
+      h('p', { class: 'notice notice-audit' }, `Opening ${f.path} was recorded in the audit trail as your read of the subject's data.`),
+      h('button', { type: 'button', onclick: showManifest }, 'Back to the manifest'),
+      table(`${f.path} as the subject will receive it${data.length > 200 ? ' (first 200 rows)' : ''}`, header || [],
+        data.slice(0, 200).map((r) => r.map((c) => visible(c))), { empty: 'This file has no rows.' }));
+  };
+  const guarded = (fn) => async () => { try { await fn(); } catch (e) { fill(viewer, failure(e)); } };
+  return h('div', { class: 'review' }, h('h3', {}, 'Review before release'),
+    h('p', {}, request.status === 'IN_PROGRESS'
+      ? 'Completing the request emails the subject a link to exactly this package. Open the letter and the manifest first; each file you open is recorded in the audit trail as your read of the subject\'s data.'
+      : 'Each file you open is recorded in the audit trail as your read of the subject\'s data.'),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', id: 'open-letter', onclick: guarded(async () => {
+        await download(`${base}/letter.pdf`, { accept: 'application/pdf', filename: `letter-${request.reference}.pdf` });
+        reviewed();
+        announce('The letter was downloaded; the read is in the audit trail.');
+      }) }, 'Open the letter (PDF)'),
+      h('button', { type: 'button', id: 'show-manifest', onclick: guarded(showManifest) }, 'Show the manifest and tables'),
+      request.status === 'COMPLETED' ? h('button', { type: 'button', onclick: async () => {
+        try { await post(`dsar/packages/${request.id}/links`); announce('A new single-use link was emailed to the subject.'); rerender(); } catch (e) { announce(e.message); }
+      } }, 'Email a new download link') : null),
+    viewer);
+}
+
+/** RFC 4180: quoted fields, doubled quotes, CRLF rows. */
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i += 1; } else if (c === '"') quoted = false; else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(field); field = ''; } else if (c === '\n') { row.push(field); rows.push(row); row = []; field = ''; } else if (c !== '\r') field += c;
+  }
+  if (field || row.length) { row.push(field); rows.push(row); }
+  return rows;
 }
 
 async function erasureSection(request) {

@@ -32,6 +32,23 @@ final class BenchStaff {
     record Identity(String userId, String token) {
     }
 
+    /** A person who signs in with this password (the temporary one already replaced), as a browser would. */
+    static synchronized String createPerson(BenchStack stack, String username, String password, String... roles) throws Exception {
+        signIn(stack);
+        String roleList = "\"" + String.join("\",\"", roles) + "\"";
+        HttpResponse<String> user = check(stack.send(admin(json(stack.request("api/users"), "{\"username\":\"" + username
+                + "\",\"displayName\":\"Bench " + username + "\",\"kind\":\"PERSON\",\"roles\":[" + roleList + "]}"))), 201);
+        String temporary = parse(user.body()).getString("temporaryPassword");
+        HttpResponse<String> first = check(stack.send(json(stack.request("api/session"),
+                "{\"username\":\"" + username + "\",\"password\":\"" + temporary + "\"}")), 201);
+        check(stack.send(stack.request("api/me/password").header("Content-Type", "application/json")
+                .header("Cookie", first.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0])
+                .header("X-CSRF-Token", parse(first.body()).getString("csrfToken"))
+                .method("PUT", HttpRequest.BodyPublishers.ofString("{\"currentPassword\":\"" + temporary + "\",\"newPassword\":\""
+                        + password + "\"}"))), 204);
+        return parse(user.body()).getJsonObject("user").getString("id");
+    }
+
     /** Signs in as the bootstrap administrator once per run, replacing the bootstrap password. */
     private static void signIn(BenchStack stack) throws Exception {
         if (cookie != null) {

@@ -198,11 +198,21 @@ class ConsoleIT {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("clock-h"), "Status"));
         wait.until(d -> d.findElement(By.tagName("main")).getText().contains("in progress"));
 
+        // Review before release: build the package, read its manifest and a table, then complete.
+        keyboardActivate(wait.until(ExpectedConditions.elementToBeClickable(By.id("prepare-package"))));
+        untilShown("section[aria-labelledby=package-h]", "Review before release");
+        keyboardActivate(browser.findElement(By.id("show-manifest")));
+        untilShown("#package-view", "Files of DSR-");
+        keyboardActivate(browser.findElement(By.cssSelector("#package-view button.view-file")));
+        untilShown("#package-view", "recorded in the audit trail as your read");
+        checkPage("request-detail-package-review");
+
         keyboardActivate(browser.findElement(By.id("action-complete")));
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog[open] textarea[name=reason]")));
         keyboardActivate(browser.findElement(By.cssSelector("dialog[open] button[type=submit]")));
         wait.until(d -> d.findElement(By.tagName("main")).getText().contains("completed"));
-        untilShown("section[aria-labelledby=package-h]:not([aria-busy])", "Ready");
+        untilShown("section[aria-labelledby=package-h]:not([aria-busy])", "Links sent");
+        assertFalse(reviewedFact().isEmpty() || reviewedFact().equals("not yet"), "the review is on record: " + reviewedFact());
         assertTrue(browser.findElement(By.tagName("main")).getText().contains("message to the subject"), "the timeline shows the message");
         checkPage("request-detail-access-completed");
 
@@ -457,6 +467,12 @@ class ConsoleIT {
             throw new AssertionError("'" + text + "' not shown in " + selector + "; the page shows: "
                     + browser.findElement(By.tagName("main")).getText(), e);
         }
+    }
+
+    private String reviewedFact() {
+        return (String) ((JavascriptExecutor) browser).executeScript("const dt = [...document.querySelectorAll("
+                + "'section[aria-labelledby=package-h] dt')].find(e => e.textContent === 'Reviewed');"
+                + "return dt ? dt.nextElementSibling.innerText.trim() : '';");
     }
 
     private List<String> browserLog() {

@@ -171,6 +171,43 @@ class FulfilmentIT {
     }
 
     @Test
+    void anOfficerReviewsThePackageBeforeCompletionReleasesExactlyThatPackage() throws Exception {
+        UUID account = customer("review", "Review Subject", 3);
+        String id = filing("ACCESS", account);
+        assertEquals(409, api.post("api/dsar/packages/" + id + "/prepare", "", officer).status(), "not in progress yet");
+        assertEquals(200, step(id, "start").status());
+
+        Api.Reply prepared = api.post("api/dsar/packages/" + id + "/prepare", "", officer);
+        assertEquals(200, prepared.status(), prepared.body());
+        JsonObject info = prepared.json();
+        assertEquals("READY", info.getString("state"));
+        assertFalse(info.containsKey("reviewedAt"), "built, not yet reviewed");
+        assertEquals(409, api.post("api/dsar/packages/" + id + "/links", "", officer).status(), "no link before release");
+        String packageId = info.getString("id");
+
+        assertProblem(api.get("api/dsar/packages/" + id + "/files/..%2Fsecrets", officer), 422, "file");
+        assertEquals(404, api.get("api/dsar/packages/" + id + "/files/no-such.csv", officer).status());
+        assertEquals(0, Sql.quaestorLong("SELECT count(*) FROM audit_event WHERE action = 'dsar.package-reviewed' AND resource_id = '"
+                + packageId + "'"), "a file that is not there was not read");
+        Api.Reply manifest = api.get("api/dsar/packages/" + id + "/files/manifest.json", officer);
+        assertEquals(200, manifest.status(), manifest.body());
+        assertEquals("no-store", manifest.header("Cache-Control").orElse(""));
+        Api.Reply table = api.get("api/dsar/packages/" + id + "/files/data/technical-metadata/request_metadata.csv", officer);
+        assertEquals(200, table.status());
+        assertEquals(4, table.body().split("\r\n").length, "header and the subject's three rows");
+        assertEquals(2, Sql.quaestorLong("SELECT count(*) FROM audit_event WHERE action = 'dsar.package-reviewed' AND resource_id = '"
+                + packageId + "'"), "each opening is an audited read");
+        JsonObject reviewed = api.get("api/dsar/packages/" + id, officer).json();
+        assertTrue(reviewed.containsKey("reviewedAt") && reviewed.containsKey("reviewedBy"), reviewed.toString());
+
+        assertEquals(200, step(id, "complete").status());
+        JsonObject released = api.get("api/dsar/packages/" + id, officer).json();
+        assertEquals(packageId, released.getString("id"), "completion releases the reviewed package, not a new one");
+        assertEquals(info.getString("sha256"), released.getString("sha256"));
+        assertTrue(link(awaitMail(account, "Your data is ready")).length() == 43);
+    }
+
+    @Test
     void anErasureUnderLegalHoldIsRefusedThenCarriedOutVerifiedAndCertified() throws Exception {
         UUID account = customer("erase", "Erika Mustermann", 25);
         String id = filing("ERASURE", account);

@@ -64,7 +64,7 @@ public class AccessPackages implements Fulfilment {
     /** A package as the office sees it; never its content. */
     public record PackageInfo(UUID id, UUID requestId, String kind, String state, String dataMapVersion, Integer files,
                               Long rows, Long sizeBytes, String sha256, Instant createdAt, Instant readyAt, Instant expiresAt,
-                              Instant deletedAt, int linksSent, Instant downloadedAt) {
+                              Instant deletedAt, int linksSent, Instant downloadedAt, Instant reviewedAt, UUID reviewedBy) {
     }
 
     @Resource(lookup = Datasources.QUAESTOR)
@@ -112,9 +112,28 @@ public class AccessPackages implements Fulfilment {
     @ConfigProperty(name = "quaestor.public-url", defaultValue = "http://localhost:8080")
     String publicUrl;
 
+    @Inject
+    @ConfigProperty(name = "quaestor.dsar.package.review-before-release", defaultValue = "false")
+    boolean reviewBeforeRelease;
+
     @Override
     public boolean fulfils(RequestType type) {
         return type == RequestType.ACCESS || type == RequestType.PORTABILITY;
+    }
+
+    /** With review before release, the link goes out only once an officer has opened the built package's letter or manifest. */
+    @Override
+    public Optional<String> completionBlocker(DataSubjectRequest request) {
+        if (!reviewBeforeRelease) {
+            return Optional.empty();
+        }
+        Optional<PackageInfo> built = find(request.getId()).filter(p -> p.state().equals("READY"));
+        if (built.isEmpty()) {
+            return Optional.of("Packages are reviewed before release: prepare the package and open its letter first.");
+        }
+        return built.get().reviewedAt() == null
+                ? Optional.of("Packages are reviewed before release: open the package's letter or manifest first.")
+                : Optional.empty();
     }
 
     /** Builds the request's package, unless a ready one exists (completing again after a failure). */
@@ -221,7 +240,7 @@ public class AccessPackages implements Fulfilment {
                 SELECT p.id, p.request_id, p.kind, p.state, p.datamap_version, p.files, p.rows_exported, p.size_bytes, p.sha256,
                        p.created_at, p.ready_at, p.expires_at, p.deleted_at,
                        (SELECT count(*) FROM package_link l WHERE l.package_id = p.id),
-                       (SELECT max(l.used_at) FROM package_link l WHERE l.package_id = p.id)
+                       (SELECT max(l.used_at) FROM package_link l WHERE l.package_id = p.id), p.reviewed_at, p.reviewed_by
                 FROM access_package p WHERE p.request_id = ?""")) {
             s.setObject(1, requestId);
             try (ResultSet rs = s.executeQuery()) {
@@ -231,7 +250,8 @@ public class AccessPackages implements Fulfilment {
                 return Optional.of(new PackageInfo(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
                         rs.getString(4), rs.getString(5), (Integer) rs.getObject(6), (Long) rs.getObject(7), (Long) rs.getObject(8),
                         rs.getBytes(9) == null ? null : java.util.HexFormat.of().formatHex(rs.getBytes(9)), Timestamps.instant(rs, 10),
-                        Timestamps.instant(rs, 11), Timestamps.instant(rs, 12), Timestamps.instant(rs, 13), rs.getInt(14), Timestamps.instant(rs, 15)));
+                        Timestamps.instant(rs, 11), Timestamps.instant(rs, 12), Timestamps.instant(rs, 13), rs.getInt(14), Timestamps.instant(rs, 15),
+                        Timestamps.instant(rs, 16), rs.getObject(17, UUID.class)));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("the package could not be read", e);

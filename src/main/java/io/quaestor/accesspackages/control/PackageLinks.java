@@ -127,6 +127,10 @@ public class PackageLinks implements MessageExtras {
             throw new GoneException("The package was deleted at the end of its retention period; it can no longer be sent.");
         }
         DataSubjectRequest request = em.find(DataSubjectRequest.class, requestId);
+        if (request.getStatus() != io.quaestor.dsar.entity.RequestStatus.COMPLETED) {
+            throw new io.quaestor.platform.problem.StateConflictException(
+                    "The package is under review; completing the request sends the subject the first link.");
+        }
         messages.queue(request, SubjectMessages.Kind.PACKAGE_READY);
         audit.appendAction(officer, "dsar.package-link-sent", "access-package", info.id().toString(), null,
                 Map.of("request", request.getReference()));

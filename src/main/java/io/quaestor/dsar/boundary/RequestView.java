@@ -31,7 +31,8 @@ public record RequestView(UUID id, String reference, String type, String status,
     }
 
     static RequestView of(DataSubjectRequest r, List<RequestEvent> history, List<RequestNote> notes,
-                          RequestCorrespondence correspondence, Caller caller, Instant now) {
+                          RequestCorrespondence correspondence, Caller caller, Instant now,
+                          java.util.Optional<String> completionBlocker) {
         return new RequestView(r.getId(), r.getReference(), r.getType().name(), r.getStatus().name(), r.getChannel(),
                 r.getRegion(), r.getRegime().name(), r.getSubjectEmail(), r.getSubjectAccountId(), r.getDetails(),
                 r.getReceivedAt(), LegalClock.lastDay(r.getDueAt()), r.effectiveDueAt(),
@@ -43,6 +44,6 @@ public record RequestView(UUID id, String reference, String type, String status,
                         e.getToStatus().name(), e.getActor(), e.getReason(), e.getOccurredAt())).toList(),
                 notes.stream().map(n -> new Note(n.getId(), n.getAuthorId(), n.getBody(), n.getCreatedAt())).toList(),
                 correspondence.messages(r.getId()), correspondence.recipientNotices(r.getId()),
-                RequestActions.of(r, history, caller, now));
+                RequestActions.of(r, history, caller, now, completionBlocker));
     }
 }

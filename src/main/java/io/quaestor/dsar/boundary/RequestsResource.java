@@ -365,7 +365,9 @@ public class RequestsResource {
     }
 
     private RequestView view(UUID id) {
-        return RequestView.of(requests.get(id), requests.history(id), requests.notes(id), correspondence, callers.require(), clock.instant());
+        DataSubjectRequest request = requests.get(id);
+        return RequestView.of(request, requests.history(id), requests.notes(id), correspondence, callers.require(), clock.instant(),
+                request.getStatus() == RequestStatus.IN_PROGRESS ? requests.completionBlocker(request) : java.util.Optional.empty());
     }
 
     private static <E extends Enum<E>> E enumOf(Class<E> type, String name, String raw) {

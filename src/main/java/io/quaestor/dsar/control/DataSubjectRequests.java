@@ -32,6 +32,7 @@ import java.time.Year;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -211,9 +212,12 @@ public class DataSubjectRequests {
      */
     public DataSubjectRequest complete(UUID id, String reason, Caller officer) {
         DataSubjectRequest request = get(id);
-        if (request.getStatus() != RequestStatus.IN_PROGRESS) {
-            throw new StateConflictException("A request that is " + request.getStatus() + " cannot complete; that needs IN_PROGRESS.");
-        }
+        RequestLifecycle.Action.COMPLETE.refusalFrom(request.getStatus()).ifPresent(refusal -> {
+            throw new StateConflictException(refusal);
+        });
+        completionBlocker(request).ifPresent(blocker -> {
+            throw new StateConflictException(blocker);
+        });
         SubjectKeys keys = effects.subjectKeys(request);
         effects.applyInGateway(request, keys);
         for (Fulfilment fulfilment : fulfilments) {
@@ -222,6 +226,19 @@ public class DataSubjectRequests {
             }
         }
         return self.completeRecorded(id, reason, keys, officer);
+    }
+
+    /** What a fulfilment still waits for before this request may complete, if anything. */
+    public Optional<String> completionBlocker(DataSubjectRequest request) {
+        for (Fulfilment fulfilment : fulfilments) {
+            if (fulfilment.fulfils(request.getType())) {
+                Optional<String> blocker = fulfilment.completionBlocker(request);
+                if (blocker.isPresent()) {
+                    return blocker;
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     @Transactional

@@ -17,4 +17,9 @@ public interface Fulfilment {
 
     /** {@code subjects}: whom the request was resolved to, by kind of subject (none found is a valid answer). */
     void fulfil(DataSubjectRequest request, SubjectKeys subjects, Caller officer);
+
+    /** Why the request may not complete yet (a package not reviewed when review is required), or empty. */
+    default java.util.Optional<String> completionBlocker(DataSubjectRequest request) {
+        return java.util.Optional.empty();
+    }
 }

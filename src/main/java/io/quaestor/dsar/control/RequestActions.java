@@ -26,7 +26,9 @@ public final class RequestActions {
     private RequestActions() {
     }
 
-    public static List<Option> of(DataSubjectRequest request, List<RequestEvent> history, Caller caller, Instant now) {
+    /** @param completionBlocker what a fulfilment still waits for before completing (see DataSubjectRequests) */
+    public static List<Option> of(DataSubjectRequest request, List<RequestEvent> history, Caller caller, Instant now,
+                                  Optional<String> completionBlocker) {
         List<Option> options = new ArrayList<>();
         Optional<String> notOfficer = caller.roles().contains(Role.PRIVACY_OFFICER) ? Optional.empty()
                 : Optional.of("Only a privacy officer can change a request; you can read it.");
@@ -37,6 +39,9 @@ public final class RequestActions {
             if (refusal.isEmpty() && action == RequestLifecycle.Action.APPROVE
                     && caller.userId().toString().equals(DataSubjectRequests.approvalAsker(history))) {
                 refusal = Optional.of(DataSubjectRequests.SELF_APPROVAL);
+            }
+            if (refusal.isEmpty() && action == RequestLifecycle.Action.COMPLETE) {
+                refusal = completionBlocker;
             }
             options.add(option(action.slug(), refusal));
         }
