@@ -31,7 +31,7 @@ final class ConsoleQueueBenchmark implements Benchmark {
 
     private static final int LOADS = 9;
     private static final int CHANGES = 20;
-    private static final String PASSWORD = "Bench-Console-Passphrase-3";
+    private static final String PASSWORD = "Steady-Harbour-Lantern-58";
     private static final String COLUMNS = "SELECT id, reference, type, status, channel, regime, received_at, coalesce(extended_due_at, due_at), "
             + "assignee_id, extended_due_at IS NOT NULL, verified_at IS NOT NULL, closed_at, "
             + "CASE WHEN r.status = 'AWAITING_APPROVAL' THEN (SELECT e.actor FROM dsar_request_event e WHERE e.request_id = r.id "
