@@ -12,6 +12,12 @@ const SECTIONS = [
   { path: '/approvals', label: 'Approvals', roles: ['PRIVACY_OFFICER'] },
   { path: '/holds', label: 'Legal holds', roles: ['PRIVACY_OFFICER', 'ADMIN', 'AUDITOR'] },
   { path: '/metrics', label: 'Metrics', roles: ['PRIVACY_OFFICER', 'AUDITOR'] },
+  { path: '/access/mine', label: 'My access', roles: ['OPERATOR'] },
+  { path: '/trail', label: 'Audit trail', roles: ['AUDITOR', 'ADMIN'] },
+  { path: '/integrity', label: 'Integrity', roles: ['AUDITOR', 'ADMIN'] },
+  { path: '/access', label: 'Operator access', roles: ['AUDITOR', 'PRIVACY_OFFICER', 'ADMIN'] },
+  { path: '/retention', label: 'Retention runs', roles: ['ADMIN', 'AUDITOR'] },
+  { path: '/incidents', label: 'Incidents', roles: ['INCIDENT_RESPONDER', 'PRIVACY_OFFICER', 'AUDITOR'] },
   { path: '/admin', label: 'Administration', roles: ['ADMIN'] },
   { path: '/api', label: 'API reference', roles: null },
 ];
@@ -26,11 +32,21 @@ const ROUTES = [
   [/^\/metrics$/, () => import('./views/metrics.js')],
   [/^\/admin(?:\/(?<tab>[a-z-]+))?$/, () => import('./views/admin.js')],
   [/^\/api$/, () => import('./views/apiref.js')],
+  [/^\/trail$/, () => import('./views/trail.js')],
+  [/^\/trail\/(?<seq>\d+)$/, () => import('./views/event.js')],
+  [/^\/integrity$/, () => import('./views/integrity.js')],
+  [/^\/access$/, () => import('./views/access.js')],
+  [/^\/access\/mine$/, () => import('./views/operator.js')],
+  [/^\/retention$/, () => import('./views/retention.js')],
+  [/^\/retention\/(?<id>[0-9a-f-]{36})$/, () => import('./views/run.js')],
+  [/^\/incidents$/, () => import('./views/incidents.js')],
+  [/^\/incidents\/(?<id>[0-9a-f-]{36})$/, () => import('./views/incident.js')],
 ];
 
 const RETURN_KEY = 'quaestor.return-to';
 const main = document.getElementById('main');
 let me = null;
+let renders = 0;
 
 /** The current route: path and query from the fragment. */
 export function route() {
@@ -77,19 +93,28 @@ async function render() {
   }
   const [m, load] = match;
   main.setAttribute('aria-busy', 'true');
+  // Each render draws into its own container, shown only if no later render started meanwhile:
+  // a slow answer for a screen already left (or a view's own re-render) cannot overwrite the new one.
+  const token = ++renders;
+  const container = h('div', { class: 'view' });
   try {
     const view = await load();
-    await view.render(main, { params: m.groups || {}, query, me, navigate });
+    await view.render(container, { params: m.groups || {}, query, me, navigate });
+    if (token !== renders) return;
+    main.replaceChildren(container);
   } catch (e) {
+    if (token !== renders) return;
     if (e instanceof Problem && e.status === 401) return;
     fill(main, h('h1', { tabindex: '-1' }, 'This view could not be shown'),
       h('div', { class: 'notice notice-error', role: 'alert' }, h('p', {}, e.message || String(e))));
   } finally {
-    main.removeAttribute('aria-busy');
-    // For measuring: the moment a view is on screen and usable (docs/benchmarks.md, console).
-    performance.mark('quaestor:view-rendered', { detail: path });
+    if (token === renders) {
+      main.removeAttribute('aria-busy');
+      // For measuring: the moment a view is on screen and usable (docs/benchmarks.md, console).
+      performance.mark('quaestor:view-rendered', { detail: path });
+    }
   }
-  focusHeading();
+  if (token === renders) focusHeading();
 }
 
 function focusHeading() {

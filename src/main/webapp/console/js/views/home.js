@@ -9,10 +9,35 @@ export async function render(main, { me }) {
   const isOfficer = me.roles.includes('PRIVACY_OFFICER') || me.roles.includes('AUDITOR');
   if (isOfficer) sections.push(clocks(), mine(me));
   if (me.roles.includes('PRIVACY_OFFICER')) sections.push(approvals(me));
+  if (me.roles.includes('INCIDENT_RESPONDER') || me.roles.includes('AUDITOR')) sections.push(incidentClocks());
+  if (me.roles.includes('AUDITOR')) sections.push(todaysFlags());
   sections.push(notifications());
   if (me.roles.includes('ADMIN')) sections.push(health());
   const parts = await Promise.all(sections);
   fill(main, heading(`My work`), h('p', { class: 'muted' }, `Signed in as ${me.username}.`), parts);
+}
+
+function incidentClocks() {
+  return section('Open incidents, nearest clock first', 'incident-clocks', async () => {
+    const { nearest, countdown, startClocks } = await import('./incident.js');
+    const open = (await get('incidents')).filter((i) => i.status !== 'CLOSED')
+      .sort((a, b) => (nearest(a)?.dueAt || '9999').localeCompare(nearest(b)?.dueAt || '9999'));
+    const body = table('Open incidents', ['Incident', 'Severity', 'Next obligation', 'Time left'], open.map((i) => {
+      const next = nearest(i);
+      return [h('a', { href: `#/incidents/${i.id}` }, `${i.reference} · ${i.title}`), label(i.severity),
+        next ? `${label(next.code)} → ${next.recipient}` : 'none pending', next ? countdown(next.dueAt) : '—'];
+    }), { empty: 'No incident is open.', captionHidden: true });
+    setTimeout(() => startClocks(body), 0);
+    return body;
+  });
+}
+
+function todaysFlags() {
+  return section("Today's access review", 'todays-flags', async () => {
+    const review = await get('access/daily-review');
+    return h('p', {}, review.flags.length ? `${review.flags.length} flag${review.flags.length === 1 ? '' : 's'} to look at today. ` : 'Nothing flagged today. ',
+      h('a', { href: '#/access?tab=review' }, 'Open the daily review'));
+  });
 }
 
 async function section(title, id, build) {

@@ -40,13 +40,13 @@ final class ConsoleQueueBenchmark implements Benchmark {
             + "AND e.action = 'request-approval' ORDER BY e.id DESC LIMIT 1) END FROM dsar_request r WHERE true";
     private static final String ORDER = " ORDER BY coalesce(extended_due_at, due_at) ASC, id ASC LIMIT 51";
 
-    /** Waits for the next "view rendered" mark after the given one; answers [ms to it, ms of the queue's API call]. */
+    /** Waits for the next "view rendered" mark of a route after the given one; answers [ms to it, ms of its API call]. */
     private static final String NEXT_RENDER = """
-            const [after, since, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
+            const [after, since, route, call, done] = [arguments[0], arguments[1], arguments[2], arguments[3], arguments[arguments.length - 1]];
             const poll = () => {
-              const marks = performance.getEntriesByName('quaestor:view-rendered').filter((m) => m.detail === '/requests');
+              const marks = performance.getEntriesByName('quaestor:view-rendered').filter((m) => m.detail === route);
               if (marks.length > after) {
-                const api = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/dsar/requests?')).pop();
+                const api = performance.getEntriesByType('resource').filter((e) => e.name.includes(call)).pop();
                 done([marks[marks.length - 1].startTime - since, api ? api.duration : -1]);
               } else setTimeout(poll, 2);
             };
@@ -74,22 +74,18 @@ final class ConsoleQueueBenchmark implements Benchmark {
         String console = "http://localhost:" + stack.base.getPort() + "/console/";
         WebDriver browser = chromium();
         try {
-            signIn(browser, console);
+            signIn(browser, console, "bench-console", PASSWORD);
             JavascriptExecutor js = (JavascriptExecutor) browser;
             double[][] loads = new double[LOADS][];
             for (int i = 0; i < LOADS; i++) {
                 browser.get("about:blank");
                 browser.get(console + "#/requests");
-                loads[i] = measure(js, 0, 0);
+                loads[i] = measure(js, 0, 0, "/requests", "/api/dsar/requests?");
             }
             double[][] changes = new double[CHANGES][];
             String[] filters = {"#/requests?status=IN_PROGRESS&type=ERASURE", "#/requests"};
             for (int i = 0; i < CHANGES; i++) {
-                long count = (Long) js.executeScript("return performance.getEntriesByName('quaestor:view-rendered')"
-                        + ".filter((m) => m.detail === '/requests').length");
-                double since = ((Number) js.executeScript("const t = performance.now(); location.hash = arguments[0]; return t;",
-                        filters[i % 2])).doubleValue();
-                changes[i] = measure(js, count, since);
+                changes[i] = change(js, filters[i % 2], "/requests", "/api/dsar/requests?");
             }
             double rawFirst = rawMillis(stack, COLUMNS + " AND closed_at IS NULL" + ORDER);
             double rawFilter = rawMillis(stack, COLUMNS + " AND status = 'IN_PROGRESS' AND type = 'ERASURE' AND closed_at IS NULL" + ORDER);
@@ -101,7 +97,15 @@ final class ConsoleQueueBenchmark implements Benchmark {
         }
     }
 
-    private static Figure figure(String what, double[][] samples, double rawMillis) {
+    /** Changes the hash (a filter change) and measures until the route's next render. */
+    static double[] change(JavascriptExecutor js, String hash, String route, String call) {
+        long count = (Long) js.executeScript("return performance.getEntriesByName('quaestor:view-rendered')"
+                + ".filter((m) => m.detail === arguments[0]).length", route);
+        double since = ((Number) js.executeScript("const t = performance.now(); location.hash = arguments[0]; return t;", hash)).doubleValue();
+        return measure(js, count, since, route, call);
+    }
+
+    static Figure figure(String what, double[][] samples, double rawMillis) {
         double[] total = Arrays.stream(samples).mapToDouble(s -> s[0]).sorted().toArray();
         double[] api = Arrays.stream(samples).mapToDouble(s -> s[1]).sorted().toArray();
         return new Figure(what, String.format("%.0f / %.0f", total[total.length / 2], total[total.length - 1]),
@@ -109,23 +113,23 @@ final class ConsoleQueueBenchmark implements Benchmark {
                 String.format("%.1fx the API call", total[total.length / 2] / api[api.length / 2]));
     }
 
-    private static double[] measure(JavascriptExecutor js, long after, double since) {
-        List<?> result = (List<?>) js.executeAsyncScript(NEXT_RENDER, after, since);
+    static double[] measure(JavascriptExecutor js, long after, double since, String route, String call) {
+        List<?> result = (List<?>) js.executeAsyncScript(NEXT_RENDER, after, since, route, call);
         return new double[] {((Number) result.get(0)).doubleValue(), ((Number) result.get(1)).doubleValue()};
     }
 
-    private static void signIn(WebDriver browser, String console) {
+    static void signIn(WebDriver browser, String console, String username, String password) {
         browser.get(console);
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
         wait.until(d -> !d.findElements(By.name("username")).isEmpty());
-        browser.findElement(By.name("username")).sendKeys("bench-console");
-        browser.findElement(By.name("password")).sendKeys(PASSWORD);
+        browser.findElement(By.name("username")).sendKeys(username);
+        browser.findElement(By.name("password")).sendKeys(password);
         browser.findElement(By.id("sign-in")).click();
         wait.until(d -> !d.findElements(By.id("sign-out")).isEmpty());
     }
 
     /** The median of 50 runs of the server's query over raw JDBC, after 10 to warm up. */
-    private static double rawMillis(BenchStack stack, String sql) throws Exception {
+    static double rawMillis(BenchStack stack, String sql) throws Exception {
         try (Connection c = DriverManager.getConnection(stack.database.jdbcUrl(EmbeddedDatabase.QUAESTOR_DB),
                 EmbeddedDatabase.QUAESTOR_RUNTIME, "bench-runtime-password-001");
              PreparedStatement s = c.prepareStatement(sql)) {
@@ -146,7 +150,7 @@ final class ConsoleQueueBenchmark implements Benchmark {
         }
     }
 
-    private static WebDriver chromium() throws Exception {
+    static WebDriver chromium() throws Exception {
         File binary = new File("/usr/bin/chromium");
         File driver = new File("/usr/bin/chromedriver");
         if (!binary.canExecute() || !driver.canExecute()) {

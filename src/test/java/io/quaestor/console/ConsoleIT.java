@@ -3,6 +3,7 @@ package io.quaestor.console;
 import io.quaestor.security.entity.Role;
 import io.quaestor.testing.Api;
 import io.quaestor.testing.Deployments;
+import io.quaestor.testing.Sql;
 import io.quaestor.testing.StaffFixtures;
 import io.quaestor.testing.TestSmtp;
 import jakarta.json.JsonObject;
@@ -75,6 +76,8 @@ class ConsoleIT {
     private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
     private static final Path SHOTS = Path.of("target", "console-screenshots");
     private static final String PASSWORD = "Console-Passphrase-7319";
+    /** The audit public key the test deployment signs with (arquillian.xml), as an auditor would have been given it. */
+    private static final String AUDIT_PUBLIC_KEY = "MCowBQYDK2VwAyEAVqJvXur9rM51apLlS+n4ZiXP/q478PXu0gT8TX2aFNI=";
     private static TestSmtp smtp;
     private static String axe;
 
@@ -205,7 +208,7 @@ class ConsoleIT {
         untilShown("#package-view", "Files of DSR-");
         keyboardActivate(browser.findElement(By.cssSelector("#package-view button.view-file")));
         untilShown("#package-view", "recorded in the audit trail as your read");
-        checkPage("request-detail-package-review");
+        checkPage("request-detail-package-review", "#package-view");
 
         keyboardActivate(browser.findElement(By.id("action-complete")));
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog[open] textarea[name=reason]")));
@@ -379,10 +382,10 @@ class ConsoleIT {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("reload-result"), "is active"));
         checkPage("admin-datamap");
         open("#/admin/retention");
-        wait.until(d -> d.findElement(By.tagName("main")).getText().contains("Nightly run starts"));
+        untilShown("main", "Nightly run starts");
         checkPage("admin-retention");
         open("#/admin/contacts");
-        wait.until(d -> d.findElement(By.tagName("main")).getText().contains("Breach clocks remind"));
+        untilShown("main", "Breach clocks remind");
         checkPage("admin-contacts");
         open("#/api");
         heading("API reference");
@@ -393,9 +396,201 @@ class ConsoleIT {
     // ------------------------------------------------------------------ helpers
 
     /** A privacy officer with a chosen password (the temporary one replaced through the API). */
+    @Test
+    void anAuditorVerifiesAnEventInTheBrowserAndSeesATamperedOneFail() throws Exception {
+        String auditor = person("console-auditor", Role.AUDITOR);
+        long seq = Sql.quaestorLong("SELECT max(seq) FROM audit_event");
+        Sql.awaitQuaestor("SELECT count(*) FROM audit_checkpoint WHERE tree_size > " + seq);
+        signIn(auditor);
+        heading("My work");
+        open("#/trail?outcome=success");
+        heading("Audit trail");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#trail tbody tr")));
+        checkPage("audit-trail");
+
+        open("#/trail/" + seq);
+        heading("Audit event " + seq);
+        WebElement key = browser.findElement(By.name("publicKey"));
+        key.clear();
+        key.sendKeys(AUDIT_PUBLIC_KEY);
+        browser.findElement(By.id("verify")).click();
+        untilShown("#verdict", "Verified");
+        assertEquals(3, browser.findElements(By.cssSelector("#verification li.pass")).size(), "hash, inclusion and signature each shown");
+        checkPage("audit-event-verified", "#verification");
+
+        String original = Sql.quaestorString("SELECT outcome FROM audit_event WHERE seq = " + seq);
+        tamper("UPDATE audit_event SET outcome = '" + ("denied".equals(original) ? "success" : "denied") + "' WHERE seq = " + seq);
+        try {
+            open("#/trail");
+            heading("Audit trail");
+            open("#/trail/" + seq);
+            heading("Audit event " + seq);
+            browser.findElement(By.id("verify")).click();
+            untilShown("#verdict", "Tampered");
+            checkPage("audit-event-tampered", "#verification");
+        } finally {
+            tamper("UPDATE audit_event SET outcome = '" + original + "' WHERE seq = " + seq);
+        }
+
+        open("#/integrity");
+        heading("Trail integrity");
+        browser.findElement(By.id("verify-trail")).click();
+        untilShown("#trail-verification", "Intact");
+        if (!browser.findElements(By.id("check-consistency")).isEmpty()) {
+            browser.findElement(By.id("check-consistency")).click();
+            untilShown("#consistency", "consistent; signature valid");
+            assertFalse(browser.findElement(By.id("consistency")).getText().contains("NOT consistent"));
+        }
+        checkPage("audit-integrity");
+
+        open("#/access?tab=review");
+        heading("Operator access");
+        untilShown("#tab-body", "Flags for");
+        checkPage("access-daily-review");
+    }
+
+    @Test
+    void keyboardOnlyAResponderTakesAnIncidentFromFilingToClosing() throws Exception {
+        String responder = person("console-responder", Role.INCIDENT_RESPONDER);
+        signIn(responder);
+        heading("My work");
+        keyboardActivate(browser.findElement(By.linkText("Incidents")));
+        heading("Incidents");
+        checkPage("incidents");
+        keyboardActivate(browser.findElement(By.id("report-incident")));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog[open] input[name=title]")));
+        typeAfterTab(By.cssSelector("dialog[open] input[name=title]"), "Misdirected invoice export");
+        typeAfterTab(By.cssSelector("dialog[open] textarea[name=description]"), "An invoice export went to the wrong tenant's contact.");
+        typeAfterTab(By.cssSelector("dialog[open] select[name=severity]"), "low");
+        keyboardActivate(browser.findElement(By.cssSelector("dialog[open] button[type=submit]")));
+        String reference = heading("INC-").split(" ")[0];
+
+        keyboardActivate(browser.findElement(By.id("decide-awareness")));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog[open] input[name=awareAt]")));
+        keyboardActivate(browser.findElement(By.cssSelector("dialog[open] button[type=submit]")));
+        untilShown("#clocks-h + ul", "left");
+        checkPage("incident-room");
+
+        for (int i = 0; i < 10 && !browser.findElements(By.cssSelector("button.meet")).isEmpty(); i++) {
+            keyboardActivate(browser.findElement(By.cssSelector("button.meet")));
+            typeAfterTab(By.cssSelector("dialog[open] textarea[name=text]"), "Sent by email; reference " + reference + "-" + i + ".");
+            keyboardActivate(browser.findElement(By.cssSelector("dialog[open] button[type=submit]")));
+            wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("dialog[open]")));
+            heading(reference);
+        }
+        assertTrue(browser.findElements(By.cssSelector("button.meet")).isEmpty(), "every obligation met");
+
+        keyboardActivate(browser.findElement(By.id("move-status")));
+        typeAfterTab(By.cssSelector("dialog[open] select[name=status]"), "closed");
+        keyboardActivate(browser.findElement(By.cssSelector("dialog[open] button[type=submit]")));
+        untilShown("main .page-head", "closed");
+        checkPage("incident-closed");
+    }
+
+    @Test
+    void aResponderScopesAnIncidentPreviewsTheNoticeAndReportsToTheAuthority() throws Exception {
+        String responder = person("console-notifier", Role.INCIDENT_RESPONDER);
+        Api.Session session = StaffFixtures.signIn(api, responder, PASSWORD);
+        String now = java.time.Instant.now().minusSeconds(600).toString();
+        Api.Reply reported = api.post("api/incidents", "{\"title\":\"Exposed usage export\",\"description\":\"A usage export link was public.\","
+                + "\"type\":\"CONFIDENTIALITY\",\"severity\":\"MEDIUM\",\"occurredAt\":\"" + now + "\",\"detectedAt\":\"" + now
+                + "\",\"awareAt\":\"" + now + "\"}", session);
+        assertEquals(201, reported.status(), reported.body());
+        String id = reported.json().getString("id");
+        signIn(responder);
+        heading("My work");
+
+        open("#/incidents/" + id + "?tab=scope");
+        heading("INC-");
+        browser.findElement(By.cssSelector("#scope-form input[name=everyone]")).click();
+        browser.findElement(By.cssSelector("#scope-form button[type=submit]")).click();
+        untilShown("#tab-body table", "Download the accounts");
+        checkPage("incident-scope", "#tab-body");
+
+        open("#/incidents/" + id + "?tab=notices");
+        heading("INC-");
+        type(By.name("whatHappened"), "A link to a usage export was reachable without signing in for two hours.");
+        type(By.name("remediation"), "The link was revoked and the export deleted.");
+        type(By.cssSelector("#notice-form textarea[name=prevention]"), "Export links now expire and need a signed-in session.");
+        browser.findElement(By.id("preview-notice")).click();
+        untilShown("#notice-preview", "Subject:");
+        assertTrue(browser.findElement(By.id("notice-preview")).getText().contains("reachable without signing in"), "the fields are in the notice");
+        checkPage("incident-notice-preview", "#notice-preview");
+        browser.findElement(By.id("start-notices")).click();
+        untilShown("#tab-body table", "of");
+
+        open("#/incidents/" + id + "?tab=reports");
+        heading("INC-");
+        type(By.name("nature"), "Confidentiality: a usage export reachable by link.");
+        type(By.name("likelyConsequences"), "Usage figures of one tenant's users could be read.");
+        type(By.name("measuresTaken"), "Link revoked, export deleted, access logs reviewed.");
+        type(By.name("measuresProposed"), "Expiring links behind sign-in.");
+        browser.findElement(By.cssSelector("#report-form button[type=submit]")).click();
+        untilShown("#tab-body table", "initial");
+        checkPage("incident-reports");
+    }
+
+    @Test
+    void anAdministratorFollowsADryRunToItsRecord() throws Exception {
+        signInAsAdmin();
+        open("#/retention");
+        heading("Retention runs");
+        checkPage("retention-runs");
+        browser.findElement(By.id("start-dry-run")).click();
+        heading("Dry run");
+        untilShown("main .page-head", "completed");
+        untilShown("#run-record", "SHA-256");
+        checkPage("retention-run");
+    }
+
+    @Test
+    void anOperatorAsksForBreakGlassAccessAndSeesEveryRefusalsReason() throws Exception {
+        String operator = person("console-operator", Role.OPERATOR);
+        signIn(operator);
+        heading("My work");
+        open("#/access/mine");
+        heading("My access");
+        type(By.name("reference"), "INC-4711");
+        type(By.name("tenant"), "acme");
+        type(By.name("categories"), "no-such-category");
+        browser.findElement(By.id("f-breakGlass")).click();
+        assertTrue(browser.findElement(By.id("break-glass-warning")).isDisplayed(), "break-glass shows its warning");
+        browser.findElement(By.cssSelector("#ask-grant button[type=submit]")).click();
+        untilShown("#f-categories-error", "Known:");
+        checkPage("operator-refused");
+        WebElement categories = browser.findElement(By.name("categories"));
+        categories.clear();
+        categories.sendKeys("account");
+        browser.findElement(By.cssSelector("#ask-grant button[type=submit]")).click();
+        untilShown("#lookup", "Under grant");
+        untilShown("main", "left");
+        type(By.name("value"), "nobody." + UUID.randomUUID().toString().substring(0, 8) + "@subject.example");
+        browser.findElement(By.cssSelector("#lookup button[type=submit]")).click();
+        untilShown("#lookup-results", "recorded in the trail");
+        checkPage("operator-access", "#lookup");
+    }
+
+    private void signInAsAdmin() throws Exception {
+        StaffFixtures.admin(api);
+        signIn("admin", StaffFixtures.ADMIN_PASSWORD);
+        heading("My work");
+    }
+
+    private static void tamper(String sql) throws Exception {
+        try (java.sql.Connection c = io.quaestor.testing.TestDatabase.superuser("quaestor"); java.sql.Statement s = c.createStatement()) {
+            s.execute("SET session_replication_role = replica");
+            s.execute(sql);
+        }
+    }
+
     private String officer(String stem) {
+        return person(stem, Role.PRIVACY_OFFICER);
+    }
+
+    /** A person with these roles who has chosen PASSWORD. */
+    private String person(String stem, Role... roles) {
         Api.Session admin = StaffFixtures.admin(api);
-        JsonObject created = StaffFixtures.createUser(api, admin, StaffFixtures.uniqueUsername(stem), "PERSON", Role.PRIVACY_OFFICER);
+        JsonObject created = StaffFixtures.createUser(api, admin, StaffFixtures.uniqueUsername(stem), "PERSON", roles);
         String username = created.getJsonObject("user").getString("username");
         Api.Session first = StaffFixtures.signIn(api, username, created.getString("temporaryPassword"));
         Api.Reply changed = api.put("api/me/password", "{\"currentPassword\":\"" + created.getString("temporaryPassword")
@@ -465,7 +660,8 @@ class ConsoleIT {
                     "const e = document.querySelector(arguments[0]); return !!e && e.innerText.includes(arguments[1]);", selector, text));
         } catch (TimeoutException e) {
             throw new AssertionError("'" + text + "' not shown in " + selector + "; the page shows: "
-                    + browser.findElement(By.tagName("main")).getText(), e);
+                    + browser.findElement(By.tagName("main")).getText() + "; an open dialog shows: " + ((JavascriptExecutor) browser)
+                    .executeScript("const d = document.querySelector('dialog[open]'); return d ? d.innerText : 'none';"), e);
         }
     }
 
@@ -508,7 +704,15 @@ class ConsoleIT {
     /** axe-core's WCAG 2.2 AA rules on the screen as it is now, then a screenshot for docs/console.md. */
     @SuppressWarnings("unchecked")
     private void checkPage(String name) throws IOException {
+        checkPage(name, null);
+    }
+
+    /** As checkPage, with the screenshot showing this part of the screen. */
+    private void checkPage(String name, String shown) throws IOException {
         JavascriptExecutor js = (JavascriptExecutor) browser;
+        if (shown != null) {
+            js.executeScript("document.querySelector(arguments[0]).scrollIntoView({block: 'center'})", shown);
+        }
         if (!(Boolean) js.executeScript("return typeof window.axe !== 'undefined'")) {
             js.executeScript(axe);
         }

@@ -49,6 +49,15 @@ public class AuditProofResource {
                 Origins.truncate(http.getRemoteAddr()));
     }
 
+    @GET
+    @Path("checkpoints")
+    @RolesAllowed({Role.Names.AUDITOR, Role.Names.ADMIN})
+    @Operation(summary = "The newest signed checkpoints (statement and Ed25519 signature), newest first")
+    public java.util.List<TrailProofs.SignedCheckpoint> checkpoints(@QueryParam("limit") String limit, @Context HttpServletRequest http) {
+        return proofs.latest((int) io.quaestor.platform.http.Params.number("limit", limit, 10, 1, 100), callers.require(),
+                Origins.truncate(http.getRemoteAddr()));
+    }
+
     /**
      * Query numbers are parsed here: JAX-RS would answer an unparseable one with a bare 404, and
      * Payara's OpenAPI generator fails on Bean Validation annotations on query parameters.

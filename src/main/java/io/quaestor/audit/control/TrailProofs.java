@@ -106,6 +106,25 @@ public class TrailProofs {
     }
 
     /** The latest checkpoint of this size, or the latest of all when no size is asked for. */
+    /** The newest signed checkpoints, newest first: what an auditor checks consistency between. */
+    @Transactional
+    public List<SignedCheckpoint> latest(int limit, Caller caller, String origin) {
+        List<SignedCheckpoint> checkpoints = new ArrayList<>();
+        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT tree_size, statement, signature FROM audit_checkpoint ORDER BY id DESC LIMIT ?")) {
+            s.setInt(1, limit);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    checkpoints.add(new SignedCheckpoint(rs.getLong(1), rs.getString(2), Base64.getEncoder().encodeToString(rs.getBytes(3))));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the audit trail could not be read", e);
+        }
+        log.appendTrailRead(caller, origin, "audit.proof-read", Map.of("kind", "checkpoints", "returned", Integer.toString(checkpoints.size())));
+        return checkpoints;
+    }
+
     private static Optional<SignedCheckpoint> checkpoint(Connection c, Long treeSize) throws SQLException {
         String sql = "SELECT tree_size, statement, signature FROM audit_checkpoint"
                 + (treeSize == null ? "" : " WHERE tree_size = ?") + " ORDER BY id DESC LIMIT 1";

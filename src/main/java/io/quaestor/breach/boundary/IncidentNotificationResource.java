@@ -204,6 +204,16 @@ public class IncidentNotificationResource {
                 body.templates == null ? Map.of() : body.templates, callers.require())).build();
     }
 
+    @POST
+    @Path("notices/preview")
+    @RolesAllowed(Role.Names.INCIDENT_RESPONDER)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Render the notice as a campaign with these fields would send it (subject line and body); stores and sends nothing")
+    public UserNotices.Preview previewNotice(@PathParam("id") UUID id, @Valid @NotNull NoticeRequest body) {
+        return notices.preview(id, body.scopeId, body.fields, body.language == null ? "en" : body.language,
+                body.templates == null ? Map.of() : body.templates);
+    }
+
     @GET
     @Path("notices")
     @RolesAllowed({Role.Names.INCIDENT_RESPONDER, Role.Names.PRIVACY_OFFICER, Role.Names.AUDITOR})

@@ -102,6 +102,20 @@ public class UserNotices {
     @ConfigProperty(name = "quaestor.breach.notices.stale-after", defaultValue = "PT30S")
     Duration staleAfter;
 
+    /** The notice one subject would receive: subject line and body, rendered exactly as the campaign would. */
+    public record Preview(String language, String subject, String body) {
+    }
+
+    public Preview preview(UUID incidentId, UUID scopeId, Map<String, String> fields, String language, Map<String, String> templates) {
+        Incidents.Incident incident = incidents.get(incidentId);
+        IncidentScopes.Stored stored = scopes.get(incidentId, scopeId);
+        JsonObject checked = checked(fields, language, templates);
+        NoticeTemplates.Template template = NoticeTemplates.parse(language, checked.getString(language), "templates." + language);
+        Map<String, String> values = new java.util.HashMap<>();
+        values(incident, stored, fields, language).forEach((k, v) -> values.put(k, ((jakarta.json.JsonString) v).getString()));
+        return new Preview(language, template.renderSubject(values), template.render(values));
+    }
+
     /** Starts a campaign; every field and template is checked first, so a refused request stores nothing. */
     @Transactional
     public Campaign start(UUID incidentId, UUID scopeId, Map<String, String> fields, String language, Map<String, String> templates,
@@ -111,39 +125,13 @@ public class UserNotices {
             throw new StateConflictException("The incident is closed.");
         }
         IncidentScopes.Stored stored = scopes.get(incidentId, scopeId);
-        for (String name : fields.keySet()) {
-            if (!RESPONDER_FIELDS.contains(name)) {
-                throw new InvalidInputException("fields." + name, "A notice takes the fields " + RESPONDER_FIELDS + "; the rest comes from "
-                        + "the incident, the scope and the configuration.");
-            }
-        }
-        for (Map.Entry<String, String> required : REQUIRED.entrySet()) {
-            String value = fields.get(required.getKey());
-            if (value == null || value.isBlank()) {
-                throw new InvalidInputException("fields." + required.getKey(), "The notice must say " + required.getValue() + ".");
-            }
-        }
-        JsonObjectBuilder checked = Json.createObjectBuilder();
-        for (Map.Entry<String, String> own : templates.entrySet()) {
-            NoticeTemplates.Template t = NoticeTemplates.parse(own.getKey(), own.getValue(), "templates." + own.getKey());
-            checked.add(t.language(), own.getValue());
-        }
-        if (!templates.containsKey(language)) {
-            String shipped = NoticeTemplates.shipped(language).orElseThrow(() -> new InvalidInputException("language",
-                    "No notice template is shipped for '" + language + "'; give one in templates." + language + "."));
-            checked.add(language, shipped);
-        }
-        String advice = fields.get("whatYouCanDo");
-        if ((advice == null || advice.isBlank()) && NoticeTemplates.shippedAdvice(language).isEmpty()) {
-            throw new InvalidInputException("fields.whatYouCanDo", "No default advice to users is shipped in '" + language
-                    + "'; say in that language what users can do.");
-        }
+        JsonObject checked = checked(fields, language, templates);
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
         execute("""
                 INSERT INTO notice_campaign (id, incident_id, scope_id, status, fields, templates, default_language, created_at, created_by, heartbeat_at)
                 VALUES (?, ?, ?, 'ENUMERATING', ?, ?, ?, ?, ?, ?)""", id, incidentId, scopeId, values(incident, stored, fields, language).toString(),
-                checked.build().toString(), language, Timestamps.utc(now), by.userId(), Timestamps.utc(now.minus(staleAfter).minusSeconds(1)));
+                checked.toString(), language, Timestamps.utc(now), by.userId(), Timestamps.utc(now.minus(staleAfter).minusSeconds(1)));
         incidents.event(incidentId, by, "notices", "user-notice campaign started for " + stored.subjects() + " subjects (" + language + ")");
         audit.appendAction(by, "breach.notices-started", "incident", incidentId.toString(), null, Map.of("campaign", id.toString(),
                 "subjects", Long.toString(stored.subjects())));
@@ -345,6 +333,38 @@ public class UserNotices {
                 return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
             }
         }
+    }
+
+    /** Fields and templates as a campaign takes them, or the first problem naming its field; answers the templates by language. */
+    private static JsonObject checked(Map<String, String> fields, String language, Map<String, String> templates) {
+        for (String name : fields.keySet()) {
+            if (!RESPONDER_FIELDS.contains(name)) {
+                throw new InvalidInputException("fields." + name, "A notice takes the fields " + RESPONDER_FIELDS + "; the rest comes from "
+                        + "the incident, the scope and the configuration.");
+            }
+        }
+        for (Map.Entry<String, String> required : REQUIRED.entrySet()) {
+            String value = fields.get(required.getKey());
+            if (value == null || value.isBlank()) {
+                throw new InvalidInputException("fields." + required.getKey(), "The notice must say " + required.getValue() + ".");
+            }
+        }
+        JsonObjectBuilder checked = Json.createObjectBuilder();
+        for (Map.Entry<String, String> own : templates.entrySet()) {
+            NoticeTemplates.Template t = NoticeTemplates.parse(own.getKey(), own.getValue(), "templates." + own.getKey());
+            checked.add(t.language(), own.getValue());
+        }
+        if (!templates.containsKey(language)) {
+            String shipped = NoticeTemplates.shipped(language).orElseThrow(() -> new InvalidInputException("language",
+                    "No notice template is shipped for '" + language + "'; give one in templates." + language + "."));
+            checked.add(language, shipped);
+        }
+        String advice = fields.get("whatYouCanDo");
+        if ((advice == null || advice.isBlank()) && NoticeTemplates.shippedAdvice(language).isEmpty()) {
+            throw new InvalidInputException("fields.whatYouCanDo", "No default advice to users is shipped in '" + language
+                    + "'; say in that language what users can do.");
+        }
+        return checked.build();
     }
 
     private JsonObject values(Incidents.Incident incident, IncidentScopes.Stored stored, Map<String, String> fields, String language) {
