@@ -32,6 +32,10 @@ const grantCells = (g) => [h('code', {}, g.id.slice(0, 8)), h('code', {}, g.requ
   g.breakGlass ? h('span', { class: 'badge badge-late' }, 'break-glass') : 'no', label(g.status), when(g.requestedAt), when(g.expiresAt)];
 const GRANT_HEADERS = ['Grant', 'Operator', 'Justification', 'Reference', 'Tenant', 'Account', 'Categories', 'Duration', 'Break-glass',
   'Status', 'Requested', 'Expires'];
+/** What a decision needs to see, narrow enough that the decision's button stays in view. */
+const askedCells = (g) => [h('code', {}, g.requesterId.slice(0, 8)), [label(g.justificationCode), h('br'), visible(g.reference)],
+  [g.tenant, h('br'), g.accountId || 'whole tenant'], (g.categories || []).join(', '), g.duration, when(g.requestedAt)];
+const ASKED_HEADERS = ['Operator', 'Justification and reference', 'Tenant and account', 'Categories', 'Duration', 'Requested'];
 
 const VIEWS = {
   async grants(body, { query, navigate }) {
@@ -47,13 +51,13 @@ const VIEWS = {
   async 'break-glass'(body, { me }, rerender) {
     const grants = (await get('access/grants')).filter((g) => g.breakGlass && !g.reviewedAt);
     fill(body, h('p', {}, 'Break-glass access starts without approval; each must be reviewed after the fact by someone other than the operator.'),
-      table('Break-glass grants waiting for review', [...GRANT_HEADERS, 'Review due', ''], grants.map((g) => [...grantCells(g), when(g.reviewDueAt),
+      table('Break-glass grants waiting for review', [...ASKED_HEADERS, 'Status', 'Review due', ''], grants.map((g) => [...askedCells(g), label(g.status), when(g.reviewDueAt),
         canDecide(me) ? decisionButton(g, me, 'Review', () => reviewGrant(g, rerender)) : '']), { empty: 'No break-glass grant waits for review.' }));
   },
 
   async approvals(body, { me }, rerender) {
     const grants = await get('access/grants', { status: 'PENDING' });
-    fill(body, table('Grants waiting for approval', [...GRANT_HEADERS, 'Approve by', ''], grants.map((g) => [...grantCells(g), when(g.approvalDeadline),
+    fill(body, table('Grants waiting for approval', [...ASKED_HEADERS, 'Approve by', ''], grants.map((g) => [...askedCells(g), when(g.approvalDeadline),
       canDecide(me) ? decisionButton(g, me, 'Decide', () => decideGrant(g, rerender)) : '']), { empty: 'No grant waits for approval.' }));
   },
 

@@ -147,10 +147,22 @@ const TAB_VIEWS = {
 
   async notices(body, incident, { responder, rerender }) {
     const [campaigns, scopes] = await Promise.all([get(`incidents/${incident.id}/notification/notices`), get(`incidents/${incident.id}/notification/scopes`)]);
-    fill(body, table('Notice campaigns', ['Started', 'Language', 'Status', 'Progress', 'Sent', 'No address', 'Failing', 'Gave up'], campaigns.map((c) => [
-      when(c.createdAt), c.language, label(c.status),
-      h('progress', { max: Math.max(c.enqueued, 1), value: c.sent + c.noAddress + c.gaveUp, 'aria-label': `Campaign progress: ${c.sent} of ${c.enqueued} sent` }),
-      `${c.sent} of ${c.enqueued}`, String(c.noAddress), String(c.failing), String(c.gaveUp)]), { empty: 'No notice sent yet.' }),
+    const failures = h('div', { id: 'notice-failures', 'aria-live': 'polite' });
+    const showFailures = async (c) => {
+      const list = await get(`incidents/${incident.id}/notification/notices/${c.id}/failures`);
+      const byKind = new Map();
+      for (const f of list) byKind.set(f.outcome || 'retrying', (byKind.get(f.outcome || 'retrying') || 0) + 1);
+      fill(failures, h('h3', {}, 'Failures by kind'), table('Failures by kind', ['Kind', 'Recipients'], [...byKind].map(([k, n]) => [label(k), String(n)]), { empty: 'No failure.' }),
+        table('Recipients not reached', ['Subject key', 'Attempts', 'State', 'Last error'], list.map((f) => [h('code', {}, f.subjectKey), String(f.attempts), label(f.outcome || 'retrying'), f.lastError || '—']), { empty: 'None.' }));
+    };
+    fill(body, h('p', {}, 'A campaign that a restart interrupts resumes by itself where it stopped; failing deliveries are retried before they are given up.'),
+      table('Notice campaigns', ['Started', 'Language', 'Status', 'Progress', 'Sent', 'No address', 'Failing', 'Gave up', ''], campaigns.map((c) => [
+        when(c.createdAt), c.language, label(c.status),
+        h('progress', { max: Math.max(c.enqueued, 1), value: c.sent + c.noAddress + c.gaveUp, 'aria-label': `Campaign progress: ${c.sent} of ${c.enqueued} sent` }),
+        `${c.sent} of ${c.enqueued}`, String(c.noAddress), String(c.failing), String(c.gaveUp),
+        responder && (c.noAddress || c.failing || c.gaveUp) ? h('button', { type: 'button', onclick: () => showFailures(c).catch((p) => fill(failures, failure(p))) }, 'Show failures') : '']),
+      { empty: 'No notice sent yet.' }),
+      failures,
     responder && scopes.length ? noticeForm(incident, scopes, rerender) : responder ? h('p', { class: 'empty' }, 'Compute a scope first: notices go to its subjects.') : null);
     if (campaigns.some((c) => !c.finishedAt)) setTimeout(() => { if (body.isConnected) TAB_VIEWS.notices(body, incident, { responder, rerender }); }, 2000);
   },

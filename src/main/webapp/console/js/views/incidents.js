@@ -31,10 +31,11 @@ export async function render(main, { query, navigate, me }) {
       responder ? h('button', { type: 'button', class: 'primary', id: 'report-incident', onclick: () => report(navigate) }, 'Report an incident') : null),
     h('p', {}, 'The register (Art. 33(5)) holds every incident, notified or not, with each obligation\'s decision.'),
     form,
-    table('Incidents, nearest deadline first', ['Reference', 'Title', 'Type', 'Severity', 'Status', 'Reported', 'Next obligation', 'Due', 'Time left'],
+    table('Incidents, nearest deadline first', ['Reference', 'Title', 'Type', 'Severity', 'Status', 'Owner', 'Reported', 'Next obligation', 'Due', 'Time left'],
       shown.map((i) => {
         const next = nearest(i);
-        return [h('a', { href: `#/incidents/${i.id}` }, i.reference), i.title, label(i.type), severityBadge(i.severity), label(i.status), when(i.createdAt),
+        return [h('a', { href: `#/incidents/${i.id}` }, i.reference), i.title, label(i.type), severityBadge(i.severity), label(i.status),
+          i.ownerId ? (i.ownerId === me.id ? 'you' : h('code', {}, i.ownerId.slice(0, 8))) : 'unassigned', when(i.createdAt),
           next ? `${label(next.code)} (${next.recipient})` : 'none pending', next ? when(next.dueAt) : '—', next ? countdown(next.dueAt) : '—'];
       }), { empty: 'No incident matches these filters.' }));
   startClocks(main);

@@ -568,6 +568,28 @@ class ConsoleIT {
         browser.findElement(By.cssSelector("#lookup button[type=submit]")).click();
         untilShown("#lookup-results", "recorded in the trail");
         checkPage("operator-access", "#lookup");
+
+        // A sensitive category waits for a second person, who decides from Operator access.
+        type(By.cssSelector("#ask-grant input[name=reference]"), "SUP-2024");
+        type(By.cssSelector("#ask-grant input[name=tenant]"), "acme");
+        type(By.cssSelector("#ask-grant input[name=categories]"), "billing");
+        browser.findElement(By.cssSelector("#ask-grant button[type=submit]")).click();
+        untilShown("main", "pending");
+        browser.findElement(By.id("sign-out")).click();
+        heading("Sign in");
+        signIn(officer("console-grant-approver"));
+        heading("My work");
+        open("#/access?tab=approvals");
+        heading("Operator access");
+        untilShown("#tab-body", "SUP-2024");
+        checkPage("access-approvals");
+        browser.findElement(By.xpath("//tr[contains(., 'SUP-2024')]//button[.='Decide']")).click();
+        type(By.cssSelector("dialog[open] textarea[name=note]"), "Billing dispute SUP-2024 needs the invoices.");
+        browser.findElement(By.cssSelector("dialog[open] button[type=submit]")).click();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("dialog[open]")));
+        open("#/access?tab=grants&status=ACTIVE");
+        heading("Operator access");
+        untilShown("#tab-body", "SUP-2024");
     }
 
     private void signInAsAdmin() throws Exception {
