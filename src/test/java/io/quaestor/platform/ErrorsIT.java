@@ -174,9 +174,11 @@ class ErrorsIT {
     @Test
     void theServerNamesNoProductAndEveryAnswerCarriesItsPolicy() {
         Api.Reply root = api.send(HttpRequest.newBuilder(api.uri("")).GET());
-        assertEquals(200, root.status());
-        assertTrue(root.body().contains("href=\"privacy/\""), "the front page leads to the request page");
-        for (Api.Reply reply : List.of(root, api.get("api/system/info", Api.ANONYMOUS), api.get("api/no-such-thing", admin))) {
+        assertEquals(303, root.status(), "the root leads to the staff console");
+        Api.Reply console = api.send(HttpRequest.newBuilder(api.uri("console/")).GET());
+        assertEquals(200, console.status());
+        assertTrue(console.body().contains("href=\"../privacy/\""), "the console's page names the public request page, even without script");
+        for (Api.Reply reply : List.of(root, console, api.get("api/system/info", Api.ANONYMOUS), api.get("api/no-such-thing", admin))) {
             assertTrue(reply.header("Server").isEmpty(), "no Server header: " + reply.header("Server"));
             assertTrue(reply.header("Content-Security-Policy").orElse("").contains("frame-ancestors 'none'"));
         }
