@@ -18,6 +18,7 @@ const SECTIONS = [
   { path: '/access', label: 'Operator access', roles: ['AUDITOR', 'PRIVACY_OFFICER', 'ADMIN'] },
   { path: '/retention', label: 'Retention runs', roles: ['ADMIN', 'AUDITOR'] },
   { path: '/incidents', label: 'Incidents', roles: ['INCIDENT_RESPONDER', 'PRIVACY_OFFICER', 'AUDITOR'] },
+  { path: '/documents', label: 'Documents', roles: ['PRIVACY_OFFICER', 'ADMIN', 'AUDITOR'] },
   { path: '/admin', label: 'Administration', roles: ['ADMIN'] },
   { path: '/api', label: 'API reference', roles: null },
 ];
@@ -40,6 +41,7 @@ const ROUTES = [
   [/^\/retention$/, () => import('./views/retention.js')],
   [/^\/retention\/(?<id>[0-9a-f-]{36})$/, () => import('./views/run.js')],
   [/^\/incidents$/, () => import('./views/incidents.js')],
+  [/^\/documents$/, () => import('./views/documents.js')],
   [/^\/incidents\/(?<id>[0-9a-f-]{36})$/, () => import('./views/incident.js')],
 ];
 

@@ -531,6 +531,30 @@ class ConsoleIT {
     }
 
     @Test
+    void anOfficerPublishesADocumentThatDataSubjectsThenRead() throws Exception {
+        Api.Session admin = StaffFixtures.admin(api);
+        Api.Reply purge = api.post("api/retention/runs", "{\"dryRun\":false}", admin);
+        assertEquals(202, purge.status(), purge.body());
+        Sql.awaitQuaestor("SELECT count(*) FROM retention_run WHERE id = '" + purge.json().getString("id") + "' AND state = 'COMPLETED'");
+        signIn(officer("console-documents"));
+        heading("My work");
+        open("#/documents?kind=sub-processors");
+        heading("Documents");
+        untilShown("#conformance-h", "keeps every published promise");
+        browser.findElement(By.id("publish")).click();
+        browser.findElement(By.cssSelector("dialog[open] button[type=submit]")).click();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("dialog[open]")));
+        untilShown("#versions-h + div table", "First version.");
+        assertFalse(browser.findElement(By.id("publish")).isEnabled(), "nothing left to publish");
+        checkPage("documents");
+
+        browser.get(consoleBase().replace("/console/", "/privacy/") + "documents.html#sub-processors");
+        wait.until(d -> d.getTitle().startsWith("Sub-processors"));
+        assertTrue(browser.findElement(By.tagName("main")).getText().contains("Stripe"), "the map's recipients, as published");
+        checkPage("public-sub-processors");
+    }
+
+    @Test
     void anAdministratorFollowsADryRunToItsRecord() throws Exception {
         signInAsAdmin();
         open("#/retention");

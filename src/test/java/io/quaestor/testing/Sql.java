@@ -28,7 +28,23 @@ public final class Sql {
     }
 
     public static void quaestorUpdate(String sql) throws SQLException {
-        try (Connection c = TestDatabase.superuser("quaestor"); Statement s = c.createStatement()) {
+        update("quaestor", sql);
+    }
+
+    /** The first column of the first row of the gateway's store as text; null without a row. */
+    public static String gatewayString(String sql) throws SQLException {
+        try (Connection c = TestDatabase.superuser("gateway"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    /** For a test that plants what a gateway's store could hold (a row past its period); never to do the server's work. */
+    public static void gatewayUpdate(String sql) throws SQLException {
+        update("gateway", sql);
+    }
+
+    private static void update(String database, String sql) throws SQLException {
+        try (Connection c = TestDatabase.superuser(database); Statement s = c.createStatement()) {
             s.executeUpdate(sql);
         }
     }

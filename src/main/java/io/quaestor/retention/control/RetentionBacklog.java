@@ -84,6 +84,8 @@ public class RetentionBacklog {
         return Map.copyOf(overdueSeconds);
     }
 
+    /** Reads the Quaestor and gateway stores, so never inside one transaction (they are not XA resources). */
+    @jakarta.ejb.TransactionAttribute(jakarta.ejb.TransactionAttributeType.NOT_SUPPORTED)
     public void refresh() {
         try {
             DataMap map = maps.active().map();

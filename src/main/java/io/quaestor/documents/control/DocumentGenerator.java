@@ -1,0 +1,238 @@
+package io.quaestor.documents.control;
+
+import io.quaestor.breach.control.BreachClock;
+import io.quaestor.datamap.entity.DataMap;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * The published documents, generated from what the system enforces: the data map (tables,
+ * categories, purposes, retention and erasure rules, recipients), the breach obligation rules and
+ * the controller's settings. Nothing here is written by hand per gateway, so a document cannot
+ * promise a period the purge job does not apply or omit a recipient the map declares.
+ *
+ * <p>Every document has one shape, {@code {kind, language, title, generatedFrom, sections[]}},
+ * each section a heading with paragraphs, bullet items and an optional table; the HTML and PDF
+ * forms are renderings of exactly that JSON. Text the map supplies (purposes, labels, grounds)
+ * appears as the map words it.
+ */
+public final class DocumentGenerator {
+
+    public enum Kind {
+        PRIVACY_POLICY("privacy-policy", true),
+        RETENTION_SCHEDULE("retention-schedule", false),
+        RECORDS_OF_PROCESSING("records-of-processing", false),
+        SUB_PROCESSORS("sub-processors", true),
+        SECURITY_COMMITMENTS("security-commitments", true);
+
+        public final String slug;
+        /** Whether data subjects read it at /privacy/ without signing in. */
+        public final boolean isPublic;
+
+        Kind(String slug, boolean isPublic) {
+            this.slug = slug;
+            this.isPublic = isPublic;
+        }
+
+        public static java.util.Optional<Kind> of(String slug) {
+            for (Kind k : values()) {
+                if (k.slug.equals(slug)) {
+                    return java.util.Optional.of(k);
+                }
+            }
+            return java.util.Optional.empty();
+        }
+    }
+
+    public static final Set<String> LANGUAGES = Set.of("en", "de");
+
+    /** Who is responsible, and whom subjects may complain to. */
+    public record Controller(String name, String contact, String dpo, String authority, String requestPage) {
+    }
+
+    /** The enforcing configuration a document is generated from. */
+    public record Sources(DataMap map, BreachClock obligations, Controller controller) {
+    }
+
+    private final Sources sources;
+    private final Texts t;
+
+    public DocumentGenerator(Sources sources, String language) {
+        this.sources = sources;
+        this.t = new Texts(language);
+    }
+
+    public JsonObject generate(Kind kind) {
+        List<JsonObject> sections = switch (kind) {
+            case PRIVACY_POLICY -> privacyPolicy();
+            case RETENTION_SCHEDULE -> List.of(retentionSection());
+            case RECORDS_OF_PROCESSING -> recordsOfProcessing();
+            case SUB_PROCESSORS -> List.of(recipientsSection());
+            case SECURITY_COMMITMENTS -> List.of(commitmentsSection());
+        };
+        JsonArrayBuilder all = Json.createArrayBuilder();
+        sections.forEach(all::add);
+        return Json.createObjectBuilder()
+                .add("kind", kind.slug)
+                .add("language", t.language)
+                .add("title", t.title(kind))
+                .add("controller", sources.controller().name())
+                .add("generatedFrom", Json.createObjectBuilder()
+                        .add("dataMap", sources.map().version())
+                        .add("obligations", sources.obligations().version()))
+                .add("sections", all)
+                .build();
+    }
+
+    private List<JsonObject> privacyPolicy() {
+        DataMap map = sources.map();
+        List<JsonObject> sections = new ArrayList<>();
+        sections.add(section(t.s("who"), List.of(t.f("whoText", sources.controller().name(), sources.controller().contact(),
+                sources.controller().dpo())), List.of(), null));
+        List<List<String>> collected = new ArrayList<>();
+        for (Map.Entry<String, List<DataMap.MappedTable>> category : byCategory().entrySet()) {
+            List<DataMap.MappedTable> tables = category.getValue();
+            collected.add(List.of(category.getKey(),
+                    tables.stream().flatMap(x -> x.columns().stream()).filter(DataMap.MappedColumn::export)
+                            .map(DataMap.MappedColumn::label).distinct().collect(Collectors.joining(", ")),
+                    tables.stream().map(DataMap.MappedTable::purpose).distinct().collect(Collectors.joining("; ")),
+                    tables.stream().map(DataMap.MappedTable::legalBasis).distinct().collect(Collectors.joining(", "))));
+        }
+        sections.add(section(t.s("collected"), List.of(t.s("collectedText")), List.of(),
+                table(List.of(t.s("category"), t.s("data"), t.s("purpose"), t.s("legalBasis")), collected)));
+        sections.add(section(t.s("neverStored"), List.of(map.holdsContent() ? t.s("contentStored") : t.s("contentNotStored")),
+                map.recipients().stream().filter(r -> r.contentNote() != null).map(r -> r.name() + ": " + r.contentNote()).toList(), null));
+        sections.add(retentionSection());
+        sections.add(recipientsSection());
+        sections.add(section(t.s("rights"), List.of(t.f("rightsText", sources.controller().requestPage())),
+                List.of(t.s("rightAccess"), t.s("rightRectification"), t.s("rightErasure"), t.s("rightRestriction"),
+                        t.s("rightObjection"), t.s("rightPortability"), t.s("rightWithdraw")), null));
+        sections.add(commitmentsSection());
+        sections.add(section(t.s("complaints"), List.of(t.f("complaintsText", sources.controller().contact(),
+                sources.controller().authority())), List.of(), null));
+        return sections;
+    }
+
+    /** One line per mapped table: its period, what starts the clock, the legal floor, the tenant's range, and the job that enforces it. */
+    private JsonObject retentionSection() {
+        List<List<String>> rows = new ArrayList<>();
+        for (DataMap.MappedTable table : sources.map().tables()) {
+            rows.add(List.of(table.store() + "." + table.name(), table.category(), period(table), enforcedBy(table)));
+        }
+        return section(t.s("retention"), List.of(t.s("retentionText")), List.of(),
+                table(List.of(t.s("table"), t.s("category"), t.s("period"), t.s("enforcedBy")), rows));
+    }
+
+    private String period(DataMap.MappedTable table) {
+        DataMap.Retention r = table.retention();
+        if (r == null) {
+            DataMap.Erasure e = table.erasure();
+            if (e != null && "retain".equals(e.strategy())) {
+                return e.retainYears() != null ? t.f("retainYears", e.retainYears(), e.ground()) : t.f("retained", e.ground());
+            }
+            return t.s("whileAccount");
+        }
+        if ("account-closed".equals(r.trigger())) {
+            return t.f("afterClosure", r.periodDays());
+        }
+        StringBuilder text = new StringBuilder(t.f("days", r.periodDays(), r.clockColumn()));
+        if (r.tenantOverride() != null) {
+            text.append("; ").append(t.s("tenantRange"));
+        }
+        if (r.legalFloorYears() != null) {
+            text.append("; ").append(t.f("floor", r.legalFloorYears(), r.ground()));
+        }
+        return text.toString();
+    }
+
+    private String enforcedBy(DataMap.MappedTable table) {
+        DataMap.Retention r = table.retention();
+        if (r == null) {
+            return table.erasure() != null && "retain".equals(table.erasure().strategy()) ? t.s("notPurged") : t.s("byErasure");
+        }
+        return "account-closed".equals(r.trigger()) ? t.s("byClosedAccountJob") : t.s("byRetentionJob");
+    }
+
+    private JsonObject recipientsSection() {
+        List<List<String>> rows = sources.map().recipients().stream().map(r -> List.of(r.name(), r.kind(),
+                String.join(", ", r.categories()), r.transfer() == null ? "-" : r.transfer())).toList();
+        return section(t.s("recipients"), List.of(t.s("recipientsText")), List.of(),
+                table(List.of(t.s("recipient"), t.s("role"), t.s("categories"), t.s("transfer")), rows));
+    }
+
+    private JsonObject commitmentsSection() {
+        List<List<String>> rows = sources.obligations().rules().stream().map(r -> List.of(r.regime(), r.recipient(),
+                humanPeriod(r.period()), r.severities().isEmpty() ? t.s("allSeverities")
+                        : r.severities().stream().map(s -> s.name().toLowerCase(Locale.ROOT)).sorted().collect(Collectors.joining(", ")),
+                r.why())).toList();
+        return section(t.s("commitments"), List.of(t.s("commitmentsText")), List.of(),
+                table(List.of(t.s("regime"), t.s("recipient"), t.s("within"), t.s("severity"), t.s("what")), rows));
+    }
+
+    private List<JsonObject> recordsOfProcessing() {
+        List<JsonObject> sections = new ArrayList<>();
+        sections.add(section(t.s("ropaController"), List.of(t.f("whoText", sources.controller().name(), sources.controller().contact(),
+                sources.controller().dpo())), List.of(), null));
+        for (Map.Entry<String, List<DataMap.MappedTable>> category : byCategory().entrySet()) {
+            List<DataMap.MappedTable> tables = category.getValue();
+            Set<String> recipients = sources.map().recipients().stream().filter(r -> r.categories().contains(category.getKey()))
+                    .map(r -> r.name() + (r.transfer() == null ? "" : " (" + r.transfer() + ")")).collect(Collectors.toCollection(TreeSet::new));
+            List<String> items = List.of(
+                    t.s("purposes") + ": " + tables.stream().map(DataMap.MappedTable::purpose).distinct().collect(Collectors.joining("; ")),
+                    t.s("legalBasis") + ": " + tables.stream().map(DataMap.MappedTable::legalBasis).distinct().collect(Collectors.joining(", ")),
+                    t.s("subjects") + ": " + t.s("subjectsText"),
+                    t.s("data") + ": " + tables.stream().flatMap(x -> x.columns().stream()).map(DataMap.MappedColumn::label).distinct()
+                            .collect(Collectors.joining(", ")),
+                    t.s("recipients") + ": " + (recipients.isEmpty() ? "-" : String.join("; ", recipients)),
+                    t.s("retention") + ": " + tables.stream().map(x -> x.name() + " " + period(x)).collect(Collectors.joining("; ")),
+                    t.s("security") + ": " + t.s("securityText"));
+            sections.add(section(t.f("activity", category.getKey()), List.of(), items, null));
+        }
+        return sections;
+    }
+
+    private Map<String, List<DataMap.MappedTable>> byCategory() {
+        Map<String, List<DataMap.MappedTable>> grouped = new LinkedHashMap<>();
+        for (DataMap.MappedTable table : sources.map().tables()) {
+            grouped.computeIfAbsent(table.category(), c -> new ArrayList<>()).add(table);
+        }
+        return grouped;
+    }
+
+    private String humanPeriod(String iso) {
+        if (iso.startsWith("PT") && iso.endsWith("H")) {
+            return t.f("hours", iso.substring(2, iso.length() - 1));
+        }
+        if (iso.startsWith("P") && iso.endsWith("D")) {
+            return t.f("daysOnly", iso.substring(1, iso.length() - 1));
+        }
+        return iso;
+    }
+
+    private static JsonObject section(String heading, List<String> paragraphs, List<String> items, JsonObject table) {
+        JsonObjectBuilder s = Json.createObjectBuilder().add("heading", heading)
+                .add("paragraphs", Json.createArrayBuilder(paragraphs))
+                .add("items", Json.createArrayBuilder(items));
+        if (table != null) {
+            s.add("table", table);
+        }
+        return s.build();
+    }
+
+    private static JsonObject table(List<String> columns, List<List<String>> rows) {
+        JsonArrayBuilder r = Json.createArrayBuilder();
+        rows.forEach(row -> r.add(Json.createArrayBuilder(row)));
+        return Json.createObjectBuilder().add("columns", Json.createArrayBuilder(columns)).add("rows", r).build();
+    }
+}

@@ -1,0 +1,256 @@
+package io.quaestor.documents.control;
+
+import io.quaestor.audit.control.AuditLog;
+import io.quaestor.breach.control.BreachClock;
+import io.quaestor.datamap.control.DataMaps;
+import io.quaestor.platform.persistence.Datasources;
+import io.quaestor.platform.persistence.Timestamps;
+import io.quaestor.platform.problem.NotFoundException;
+import io.quaestor.platform.problem.StateConflictException;
+import io.quaestor.retention.control.RetentionBacklog;
+import io.quaestor.security.control.Caller;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import javax.sql.DataSource;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * The documents as the live configuration generates them, their published versions (kept for
+ * ever, each SHA-256 sealed in the audit trail), what changed between versions, and the promise
+ * check: whether what the published versions say is what the system does.
+ */
+@ApplicationScoped
+public class Documents {
+
+    /** A published version (the body is the JSON as published, byte for byte what was hashed). */
+    public record Version(String kind, String language, int version, String sha256, String dataMapVersion, List<String> changes,
+                         boolean material, Instant publishedAt, UUID publishedBy, Instant effectiveAt, JsonObject body) {
+    }
+
+    /** One statement the system contradicts: which document and line, and the evidence. */
+    public record Mismatch(String document, String line, String evidence) {
+    }
+
+    public record Conformance(Instant checkedAt, boolean conforms, List<Mismatch> mismatches) {
+    }
+
+    /** What publishing now would change, before anyone publishes. */
+    public record Draft(JsonObject document, Integer basedOnVersion, List<DocumentDiff.Change> changes, boolean material) {
+    }
+
+    /** How long an overdue row may wait for the next nightly run before it breaks the promise. */
+    private static final Duration GRACE = Duration.ofDays(1);
+
+    @Resource(lookup = Datasources.QUAESTOR)
+    DataSource quaestor;
+
+    @Inject
+    DataMaps maps;
+
+    @Inject
+    ControllerIdentity controller;
+
+    @Inject
+    RetentionBacklog backlog;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    Documents self;
+
+    @Inject
+    @ConfigProperty(name = "quaestor.public-url", defaultValue = "http://localhost:8080")
+    String publicUrl;
+
+    @Inject
+    @ConfigProperty(name = "quaestor.documents.notice-period", defaultValue = "P30D")
+    Duration noticePeriod;
+
+    /** The document as the live configuration generates it now. */
+    public JsonObject generate(DocumentGenerator.Kind kind, String language) {
+        DocumentGenerator.Sources sources = new DocumentGenerator.Sources(maps.active().map(), BreachClock.shipped(),
+                new DocumentGenerator.Controller(controller.name(), controller.contact(), controller.dpo(), controller.authority(),
+                        publicUrl + "/privacy/"));
+        return new DocumentGenerator(sources, language).generate(kind);
+    }
+
+    public Draft draft(DocumentGenerator.Kind kind, String language) {
+        JsonObject now = generate(kind, language);
+        Optional<Version> latest = latest(kind, language);
+        List<DocumentDiff.Change> changes = latest.map(v -> DocumentDiff.between(v.body(), now)).orElse(List.of());
+        return new Draft(now, latest.map(Version::version).orElse(null), changes, changes.stream().anyMatch(DocumentDiff.Change::material));
+    }
+
+    /**
+     * Publishes the document as generated now. Refused while the promise check finds a mismatch,
+     * and when nothing changed. A material change takes effect after the notice period.
+     */
+    public Version publish(DocumentGenerator.Kind kind, String language, Caller officer) {
+        // Checked before the transaction: the check reads the gateway's store too.
+        Conformance conformance = check();
+        List<Mismatch> live = conformance.mismatches().stream().filter(m -> m.document().equals("system")).toList();
+        if (!live.isEmpty()) {
+            throw new StateConflictException("Nothing is published while the system breaks a promise: "
+                    + live.stream().map(m -> m.line() + " (" + m.evidence() + ")").collect(Collectors.joining("; ")) + ".");
+        }
+        return self.store(kind, language, draft(kind, language), officer);
+    }
+
+    @Transactional
+    public Version store(DocumentGenerator.Kind kind, String language, Draft draft, Caller officer) {
+        String body = draft.document().toString();
+        byte[] sha256 = sha256(body);
+        Optional<Version> latest = latest(kind, language);
+        if (latest.isPresent() && latest.get().sha256().equals(HexFormat.of().formatHex(sha256))) {
+            throw new StateConflictException("Version " + latest.get().version() + " already says exactly this; nothing to publish.");
+        }
+        Instant now = clock.instant();
+        Instant effective = draft.material() ? now.plus(noticePeriod) : now;
+        int number = latest.map(v -> v.version() + 1).orElse(1);
+        List<String> changes = latest.isEmpty() ? List.of("First version.")
+                : draft.changes().isEmpty() ? List.of("Wording only.") : draft.changes().stream()
+                .map(c -> c.text() + (c.material() ? " (material)" : "")).toList();
+        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement("""
+                INSERT INTO document_version (id, kind, language, version, body, sha256, datamap_version, changes, material,
+                                              published_at, published_by, effective_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            s.setObject(1, UUID.randomUUID());
+            s.setString(2, kind.slug);
+            s.setString(3, language);
+            s.setInt(4, number);
+            s.setString(5, body);
+            s.setBytes(6, sha256);
+            s.setString(7, draft.document().getJsonObject("generatedFrom").getString("dataMap"));
+            s.setString(8, String.join("\n", changes));
+            s.setBoolean(9, draft.material());
+            s.setObject(10, Timestamps.utc(now));
+            s.setObject(11, officer.userId());
+            s.setObject(12, Timestamps.utc(effective));
+            s.executeUpdate();
+        } catch (SQLException e) {
+            if ("23505".equals(e.getSQLState())) {
+                throw new StateConflictException("Version " + number + " was published meanwhile by someone else; look at it, then publish again.");
+            }
+            throw new IllegalStateException("the version could not be stored", e);
+        }
+        Map<String, String> details = new TreeMap<>();
+        details.put("kind", kind.slug);
+        details.put("language", language);
+        details.put("version", Integer.toString(number));
+        details.put("sha256", HexFormat.of().formatHex(sha256));
+        details.put("material", Boolean.toString(draft.material()));
+        details.put("effectiveAt", effective.toString());
+        audit.appendAction(officer, "documents.published", "document", kind.slug + "/" + language + "/" + number, null, details);
+        return version(kind, language, number).orElseThrow();
+    }
+
+    public List<Version> versions(DocumentGenerator.Kind kind, String language) {
+        return query("WHERE kind = ? AND language = ? ORDER BY version DESC", kind.slug, language);
+    }
+
+    public Optional<Version> version(DocumentGenerator.Kind kind, String language, int number) {
+        return query("WHERE kind = ? AND language = ? AND version = ?", kind.slug, language, number).stream().findFirst();
+    }
+
+    /** The version in force at an instant: the newest whose effective date has come. */
+    public Optional<Version> inForce(DocumentGenerator.Kind kind, String language, Instant at) {
+        return query("WHERE kind = ? AND language = ? AND effective_at <= ? ORDER BY version DESC LIMIT 1", kind.slug, language,
+                Timestamps.utc(at)).stream().findFirst();
+    }
+
+    public Optional<Version> latest(DocumentGenerator.Kind kind, String language) {
+        return query("WHERE kind = ? AND language = ? ORDER BY version DESC LIMIT 1", kind.slug, language).stream().findFirst();
+    }
+
+    public Version require(DocumentGenerator.Kind kind, String language, int number) {
+        return version(kind, language, number).orElseThrow(() -> new NotFoundException("No version " + number + " of " + kind.slug + " in " + language + "."));
+    }
+
+    /**
+     * The promise check. Against the system: every retention line whose oldest unheld row is past
+     * its deadline by more than a day (the purge is not keeping the published period). Against
+     * the published versions in force: every line that the configuration now generates differently
+     * (a period, a recipient, a deadline), named with the document and its evidence.
+     */
+    public Conformance check() {
+        List<Mismatch> mismatches = new ArrayList<>();
+        backlog.refresh();
+        backlog.overdue().forEach((table, seconds) -> {
+            if (seconds > GRACE.toSeconds()) {
+                mismatches.add(new Mismatch("system", "retention of " + table,
+                        String.format("rows past their published period are still present, the oldest %.1f days overdue", seconds / 86400.0)));
+            }
+        });
+        Instant now = clock.instant();
+        for (DocumentGenerator.Kind kind : DocumentGenerator.Kind.values()) {
+            for (String language : DocumentGenerator.LANGUAGES) {
+                Optional<Version> published = inForce(kind, language, now);
+                if (published.isEmpty()) {
+                    continue;
+                }
+                for (DocumentDiff.Change change : DocumentDiff.between(published.get().body(), generate(kind, language))) {
+                    mismatches.add(new Mismatch(kind.slug + "/" + language + " v" + published.get().version(), change.text(),
+                            "the published version says otherwise than the configuration the jobs enforce"));
+                }
+            }
+        }
+        mismatches.sort(java.util.Comparator.comparing(Mismatch::document).thenComparing(Mismatch::line));
+        return new Conformance(now, mismatches.isEmpty(), mismatches);
+    }
+
+    private List<Version> query(String where, Object... values) {
+        List<Version> found = new ArrayList<>();
+        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement("SELECT kind, language, version, sha256, "
+                + "datamap_version, changes, material, published_at, published_by, effective_at, body FROM document_version " + where)) {
+            for (int i = 0; i < values.length; i++) {
+                s.setObject(i + 1, values[i]);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    found.add(new Version(rs.getString(1), rs.getString(2), rs.getInt(3), HexFormat.of().formatHex(rs.getBytes(4)),
+                            rs.getString(5), List.of(rs.getString(6).split("\n")), rs.getBoolean(7), Timestamps.instant(rs, 8),
+                            rs.getObject(9, UUID.class), Timestamps.instant(rs, 10), Json.createReader(new StringReader(rs.getString(11))).readObject()));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the document versions could not be read", e);
+        }
+        return found;
+    }
+
+    static byte[] sha256(String body) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
