@@ -2,7 +2,7 @@
 // the responder's actions (awareness, severity, status, meet or waive with evidence), and tabs
 // for the timeline, tasks, scope, notices, authority reports, escalations and the review.
 
-import { get, post, put, download } from '../api.js';
+import { get, post, put, call, download } from '../api.js';
 import { h, fill, heading, table, when, facts, label, field, input, select, dialog, announce, failure, formAlert, showProblem, clearProblems, values, visible } from '../ui.js';
 
 const TABS = [['details', 'Obligations and timeline'], ['tasks', 'Tasks'], ['scope', 'Scope'], ['notices', 'Notices to users'],
@@ -291,14 +291,32 @@ function reportForm(incident, reports, hours, rerender) {
     field('Categories of subjects', input('subjectCategories', { maxlength: 2000 })),
     field('Lead authority', input('leadAuthority', { maxlength: 200 })),
     hours != null && hours > 72 ? field('Reasons for the delay (required after 72 hours)', h('textarea', { name: 'delayReasons', id: 'f-delayReasons', required: true })) : null,
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Record the report')));
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', id: 'preview-report', onclick: () => previewReport() }, 'Preview (PDF)'),
+      h('button', { type: 'submit', class: 'primary' }, 'Record the report')));
   form.elements.phase.value = phase;
+  const payload = () => {
+    const v = values(form);
+    for (const k of ['subjectsApprox', 'recordsApprox']) if (v[k]) v[k] = Number(v[k]);
+    return v;
+  };
+  const previewReport = async () => {
+    clearProblems(form);
+    try {
+      const response = await call('POST', `incidents/${incident.id}/notification/authority-reports/preview`, { body: payload(), accept: 'application/pdf', raw: true });
+      const link = h('a', { href: URL.createObjectURL(await response.blob()), download: `${incident.reference}-report-preview.pdf` });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      announce('The preview was downloaded; nothing was recorded or sent.');
+    } catch (p) {
+      showProblem(form, p);
+    }
+  };
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearProblems(form);
-    const v = values(form);
-    for (const k of ['subjectsApprox', 'recordsApprox']) if (v[k]) v[k] = Number(v[k]);
-    try { await post(`incidents/${incident.id}/notification/authority-reports`, v); announce('Report recorded.'); rerender(); } catch (p) { showProblem(form, p); }
+    try { await post(`incidents/${incident.id}/notification/authority-reports`, payload()); announce('Report recorded.'); rerender(); } catch (p) { showProblem(form, p); }
   });
   return form;
 }

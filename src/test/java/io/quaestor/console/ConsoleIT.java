@@ -525,6 +525,15 @@ class ConsoleIT {
         type(By.name("likelyConsequences"), "Usage figures of one tenant's users could be read.");
         type(By.name("measuresTaken"), "Link revoked, export deleted, access logs reviewed.");
         type(By.name("measuresProposed"), "Expiring links behind sign-in.");
+        browser.findElement(By.id("preview-report")).click();
+        untilShown("#announcer", "nothing was recorded");
+        assertEquals(0, Sql.quaestorLong("SELECT count(*) FROM authority_report WHERE incident_id = '" + id + "'"), "a preview records nothing");
+        HttpResponse<byte[]> preview = api.bytes(session.apply(api.request("api/incidents/" + id + "/notification/authority-reports/preview")
+                .setHeader("Accept", "application/pdf").setHeader("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"phase\":\"INITIAL\",\"nature\":\"n\",\"likelyConsequences\":\"c\","
+                        + "\"measuresTaken\":\"t\",\"measuresProposed\":\"p\"}")), true));
+        assertEquals(200, preview.statusCode());
+        assertEquals("%PDF", new String(preview.body(), 0, 4, StandardCharsets.US_ASCII), "the preview is the PDF");
         browser.findElement(By.cssSelector("#report-form button[type=submit]")).click();
         untilShown("#tab-body table", "initial");
         checkPage("incident-reports");

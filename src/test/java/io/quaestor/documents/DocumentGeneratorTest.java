@@ -27,8 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The documents generated from the shipped maps: golden JSON for the reference map (a change to
- * the wording or the map shows up as a diff of these files), the LiteLLM map generating without
+ * The documents generated from the shipped maps: golden JSON for the reference and LiteLLM maps
+ * (a change to the wording or a map shows up as a diff of these files), the LiteLLM map generating without
  * holes, a longer period or a new recipient classed material, and the PDF's text in German.
  * Regenerate the golden files with -Dgolden.update=true and review the diff.
  */
@@ -40,18 +40,23 @@ class DocumentGeneratorTest {
             "https://gateway.example/privacy/");
 
     @Test
-    void theReferenceMapsDocumentsMatchTheirGoldenFiles() throws Exception {
-        DataMap map = map("reference-gateway");
+    void theShippedMapsDocumentsMatchTheirGoldenFiles() throws Exception {
+        golden("reference-gateway", "");
+        golden("litellm", "litellm/");
+    }
+
+    private static void golden(String mapName, String folder) throws Exception {
+        DataMap map = map(mapName);
         for (DocumentGenerator.Kind kind : DocumentGenerator.Kind.values()) {
             for (String language : List.of("en", "de")) {
                 String actual = pretty(generate(map, kind, language));
-                Path golden = GOLDEN.resolve(kind.slug + "-" + language + ".json");
+                Path golden = GOLDEN.resolve(folder + kind.slug + "-" + language + ".json");
                 if (Boolean.getBoolean("golden.update")) {
-                    Files.createDirectories(GOLDEN);
+                    Files.createDirectories(golden.getParent());
                     Files.writeString(golden, actual);
                 }
                 assertTrue(Files.exists(golden), "no golden file " + golden + "; run with -Dgolden.update=true and review it");
-                assertEquals(Files.readString(golden), actual, kind.slug + " in " + language);
+                assertEquals(Files.readString(golden), actual, mapName + ": " + kind.slug + " in " + language);
             }
         }
     }

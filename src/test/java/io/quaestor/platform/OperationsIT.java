@@ -50,7 +50,11 @@ class OperationsIT {
         assertEquals("UP", json.getString("status"));
         Set<String> checks = new TreeSet<>();
         json.getJsonArray("checks").forEach(c -> checks.add(c.asJsonObject().getString("name")));
-        assertEquals(Set.of("quaestor-database", "gateway-database", "audit-sealing", "retention"), checks);
+        assertEquals(Set.of("quaestor-database", "gateway-database", "audit-sealing", "retention", "documents"), checks);
+        JsonObject documents = json.getJsonArray("checks").stream().map(c -> c.asJsonObject())
+                .filter(c -> c.getString("name").equals("documents")).findFirst().orElseThrow();
+        assertEquals("UP", documents.getString("status"), "a broken promise is for people to fix, not a reason to stop serving");
+        assertEquals("not yet", documents.getJsonObject("data").getString("checked"), "the first check runs one period after start");
     }
 
     @Test

@@ -54,7 +54,8 @@ public final class StaffFixtures {
     public static synchronized String token(Api api, Role role) {
         return TOKENS.computeIfAbsent(role, r -> {
             Api.Session admin = admin(api);
-            JsonObject user = createUser(api, admin, r.name().toLowerCase().replace('_', '-') + "-fixture",
+            // Unique: after forgetTokens() the earlier fixture user still exists under its name.
+            JsonObject user = createUser(api, admin, uniqueUsername(r.name().toLowerCase().replace('_', '-') + "-fixture"),
                     r == Role.GATEWAY ? "SERVICE" : "PERSON", r).getJsonObject("user");
             return issueToken(api, admin, user.getString("id"), r);
         });

@@ -237,11 +237,20 @@ public class IncidentNotificationResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Prepare the next report to the supervisory authority (initial, follow-up, final); its digest is sealed in the trail")
     public Response report(@PathParam("id") UUID id, @Valid @NotNull ReportRequest body) {
-        AuthorityReports.Report report = reports.create(id, new AuthorityReports.Draft(body.phase, body.nature, body.likelyConsequences,
-                body.measuresTaken, body.measuresProposed, Boolean.TRUE.equals(body.crossBorder), list(body.authoritiesConcerned),
-                body.leadAuthority, body.delayReasons, body.scopeId, body.subjectsApprox, body.recordsApprox, body.subjectCategories),
-                callers.require());
+        AuthorityReports.Report report = reports.create(id, draft(body), callers.require());
         return Response.status(201).entity(report).build();
+    }
+
+    @POST
+    @Path("authority-reports/preview")
+    @RolesAllowed(Role.Names.INCIDENT_RESPONDER)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces("application/pdf")
+    @Operation(summary = "The next report as a PDF marked as a preview, checked as recording it would be; records, seals and sends nothing")
+    public Response previewReport(@PathParam("id") UUID id, @Valid @NotNull ReportRequest body) {
+        byte[] pdf = reports.preview(id, draft(body), callers.require());
+        return Response.ok(pdf, "application/pdf").header("Content-Disposition", "inline; filename=\"authority-report-preview.pdf\"")
+                .header("Cache-Control", "no-store").build();
     }
 
     @GET
@@ -265,6 +274,12 @@ public class IncidentNotificationResource {
         }
         return Response.ok(report.body().toString(), MediaType.APPLICATION_JSON).header("Repr-Digest", "sha-256=:"
                 + java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of().parseHex(report.sha256())) + ":").build();
+    }
+
+    private static AuthorityReports.Draft draft(ReportRequest body) {
+        return new AuthorityReports.Draft(body.phase, body.nature, body.likelyConsequences, body.measuresTaken, body.measuresProposed,
+                Boolean.TRUE.equals(body.crossBorder), list(body.authoritiesConcerned), body.leadAuthority, body.delayReasons, body.scopeId,
+                body.subjectsApprox, body.recordsApprox, body.subjectCategories);
     }
 
     private static List<String> list(List<String> values) {

@@ -83,13 +83,26 @@ public class AuthorityReports {
 
 
 
+    /**
+     * The report as it would be recorded now, as a PDF marked as a preview: checked exactly as
+     * {@link #create} checks it, stored nowhere, sealed nowhere, sent to no one.
+     */
     @Transactional
-    public Report create(UUID incidentId, Draft draft, Caller by) {
-        Incidents.Incident incident = incidents.locked(incidentId);
+    public byte[] preview(UUID incidentId, Draft draft, Caller by) {
+        Incidents.Incident incident = incidents.get(incidentId);
+        Prepared prepared = prepare(incident, draft);
+        return pdf(new Report(null, incidentId, prepared.number(), draft.phase(), null, clock.instant(), by.userId(),
+                body(incident, draft, prepared.scope(), prepared.number(), clock.instant(), prepared.late(), by)));
+    }
+
+    private record Prepared(int number, boolean late, Optional<IncidentScopes.Stored> scope) {
+    }
+
+    private Prepared prepare(Incidents.Incident incident, Draft draft) {
         if (incident.awareAt() == null) {
             throw new StateConflictException("Decide awareness first: the authority report counts its 72 hours from it.");
         }
-        List<Report> earlier = of(incidentId);
+        List<Report> earlier = of(incident.id());
         requirePhase(draft.phase(), earlier);
         Instant now = clock.instant();
         Instant due = incident.awareAt().plus(ART_33_WINDOW);
@@ -98,10 +111,18 @@ public class AuthorityReports {
             throw new InvalidInputException("delayReasons", "This first report comes " + Duration.between(due, now).toHours()
                     + " h after the 72 hours from awareness ran out (" + due + "); Art. 33(1) asks for the reasons for the delay.");
         }
-        Optional<IncidentScopes.Stored> scope = draft.scopeId() == null ? scopes.latest(incidentId)
-                : Optional.of(scopes.get(incidentId, draft.scopeId()));
-        int number = earlier.size() + 1;
-        JsonObject body = body(incident, draft, scope, number, now, late, by);
+        Optional<IncidentScopes.Stored> scope = draft.scopeId() == null ? scopes.latest(incident.id())
+                : Optional.of(scopes.get(incident.id(), draft.scopeId()));
+        return new Prepared(earlier.size() + 1, late, scope);
+    }
+
+    @Transactional
+    public Report create(UUID incidentId, Draft draft, Caller by) {
+        Incidents.Incident incident = incidents.locked(incidentId);
+        Prepared prepared = prepare(incident, draft);
+        Instant now = clock.instant();
+        int number = prepared.number();
+        JsonObject body = body(incident, draft, prepared.scope(), number, now, prepared.late(), by);
         String text = body.toString();
         String sha256 = Digests.sha256Hex(text.getBytes(StandardCharsets.UTF_8));
         UUID id = UUID.randomUUID();
@@ -142,6 +163,9 @@ public class AuthorityReports {
         try (PdfDocument doc = new PdfDocument("Personal data breach notification: " + b.getString("incidentReference"), controller.name(),
                 report.createdAt())) {
             doc.heading("Personal data breach notification (GDPR Art. 33)");
+            if (report.id() == null) {
+                doc.paragraph("PREVIEW: not recorded and not sent. The report is sealed and numbered only when it is recorded.");
+            }
             doc.field("Report", b.getString("phase") + " #" + b.getInt("number") + (b.getInt("number") > 1 ? " (supplements earlier reports)" : ""));
             doc.field("Incident", b.getString("incidentReference"));
             doc.field("Prepared", b.getString("preparedAt"));
