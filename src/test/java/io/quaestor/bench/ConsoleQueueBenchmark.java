@@ -4,13 +4,8 @@ import io.quaestor.launcher.EmbeddedDatabase;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -151,15 +146,7 @@ final class ConsoleQueueBenchmark implements Benchmark {
     }
 
     static WebDriver chromium() throws Exception {
-        File binary = new File("/usr/bin/chromium");
-        File driver = new File("/usr/bin/chromedriver");
-        if (!binary.canExecute() || !driver.canExecute()) {
-            throw new IllegalStateException("The console benchmark needs Debian's chromium and chromium-driver");
-        }
-        ChromeOptions options = new ChromeOptions().setBinary(binary).addArguments("--headless=new", "--no-sandbox", "--disable-gpu",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-dev-shm-usage",
-                "--window-size=1400,1000", "--user-data-dir=" + Files.createTempDirectory("quaestor-bench-chromium"));
-        WebDriver browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(driver).build(), options);
+        WebDriver browser = io.quaestor.testing.HeadlessChromium.start();
         browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
         return browser;
     }
