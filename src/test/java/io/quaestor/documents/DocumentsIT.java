@@ -39,6 +39,18 @@ class DocumentsIT {
         return Deployments.builtWar();
     }
 
+    private static boolean checkedAfterThePurge(Api api) throws InterruptedException {
+        for (int i = 0; i < 80; i++) {
+            JsonObject documents = api.get("health/ready", Api.ANONYMOUS).json().getJsonArray("checks").stream().map(c -> c.asJsonObject())
+                    .filter(c -> c.getString("name").equals("documents")).findFirst().orElseThrow();
+            if (documents.getJsonObject("data").containsKey("checked-at")) {
+                return true;
+            }
+            Thread.sleep(250);
+        }
+        return false;
+    }
+
     @Test
     void documentsArePublishedAsSealedVersionsAndRefusedWhileTheSystemBreaksAPromise() throws Exception {
         Api api = new Api(deployment);
@@ -51,6 +63,7 @@ class DocumentsIT {
         Api.Reply purge = api.post("api/retention/runs", "{\"dryRun\":false}", admin);
         assertEquals(202, purge.status(), purge.body());
         Sql.awaitQuaestor("SELECT count(*) FROM retention_run WHERE id = '" + purge.json().getString("id") + "' AND state = 'COMPLETED'");
+        assertTrue(checkedAfterThePurge(api), "a sealed purge runs the promise check (readiness data 'documents')");
 
         JsonObject draft = api.get("api/documents/privacy-policy/draft?language=de", officer).json();
         assertEquals("Datenschutzerklärung", draft.getJsonObject("document").getString("title"));

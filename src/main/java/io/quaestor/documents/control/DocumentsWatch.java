@@ -27,7 +27,7 @@ import java.util.logging.Level;
 
 /**
  * Runs the promise check on a schedule ({@code quaestor.documents.conformance-seconds}, hourly by
- * default): the gauge {@code quaestor_documents_mismatches}, readiness data, and a notification to
+ * default), after every retention purge and after every data-map reload: the gauge {@code quaestor_documents_mismatches}, readiness data, and a notification to
  * privacy officers for each mismatch not seen in the previous check. The instance stays ready: a
  * broken promise is for people to fix, not a reason to stop serving.
  */
@@ -69,6 +69,21 @@ public class DocumentsWatch {
     void stop() {
         if (schedule != null) {
             schedule.cancel(false);
+        }
+    }
+
+    /** A purge changes what the stores hold: check the promises once it is sealed. */
+    void afterRetentionRun(@Observes(during = jakarta.enterprise.event.TransactionPhase.AFTER_SUCCESS)
+                           io.quaestor.retention.control.RetentionRunCompleted completed) {
+        if (!completed.dryRun()) {
+            scheduler.submit(this::run);
+        }
+    }
+
+    /** A new data map changes what the documents would say: check the published ones against it. */
+    void afterMapReload(@Observes io.quaestor.security.control.SecurityEvent event) {
+        if ("datamap.activated".equals(event.action())) {
+            scheduler.submit(this::run);
         }
     }
 

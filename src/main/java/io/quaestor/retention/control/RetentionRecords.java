@@ -55,6 +55,9 @@ public class RetentionRecords {
     @Inject
     Clock clock;
 
+    @Inject
+    jakarta.enterprise.event.Event<RetentionRunCompleted> completed;
+
     /** Writes and seals the record and completes the run; false when the run was stopped meanwhile. */
     @Transactional
     public boolean seal(UUID runId) {
@@ -74,7 +77,11 @@ public class RetentionRecords {
             s.setObject(3, event.eventId());
             s.setObject(4, io.quaestor.platform.persistence.Timestamps.utc(now));
             s.setObject(5, runId);
-            return s.executeUpdate() == 1;
+            boolean sealed = s.executeUpdate() == 1;
+            if (sealed) {
+                completed.fire(new RetentionRunCompleted(runId, run.dryRun()));
+            }
+            return sealed;
         } catch (SQLException e) {
             throw new IllegalStateException("the retention record could not be stored", e);
         }
