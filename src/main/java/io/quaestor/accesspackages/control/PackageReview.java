@@ -141,6 +141,12 @@ public class PackageReview {
             }
             zip.close();
         } catch (IOException e) {
+            // The stream holds the package's database connection: give it back before failing.
+            try {
+                zip.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw new UncheckedIOException(e);
         }
         throw new NotFoundException("The package has no file " + path + ".");

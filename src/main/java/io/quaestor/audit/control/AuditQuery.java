@@ -133,7 +133,6 @@ public class AuditQuery {
      */
     public void export(Filter filter, Caller caller, String origin, java.io.OutputStream out) throws java.io.IOException {
         self.recordExport(filter, caller, origin);
-        jakarta.json.bind.Jsonb jsonb = jakarta.json.bind.JsonbBuilder.create();
         long after = filter.afterSeq();
         try (Connection c = quaestor.getConnection()) {
             while (true) {
@@ -141,7 +140,7 @@ public class AuditQuery {
                 try (PreparedStatement s = select(c, filter, after, 1000); ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         EventView view = view(rs);
-                        out.write(jsonb.toJson(view).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        out.write(JSONB.toJson(view).getBytes(java.nio.charset.StandardCharsets.UTF_8));
                         out.write('\n');
                         last = view.seq();
                     }
@@ -160,6 +159,9 @@ public class AuditQuery {
     public void recordExport(Filter filter, Caller caller, String origin) {
         log.appendTrailRead(caller, origin, "audit.events-exported", filter.described());
     }
+
+    /** Thread-safe and costly to build: one for every export, instead of one left unclosed per export. */
+    private static final jakarta.json.bind.Jsonb JSONB = jakarta.json.bind.JsonbBuilder.create();
 
     private static final String COLUMNS = "SELECT seq, event_id, occurred_at, recorded_at, actor, actor_role, "
             + "authentication_method, break_glass, action, resource_type, resource_id, tenant, justification_code, "
