@@ -6,6 +6,7 @@ import io.quaestor.datamap.entity.DataMap;
 import io.quaestor.documents.control.DocumentDiff;
 import io.quaestor.documents.control.DocumentGenerator;
 import io.quaestor.documents.control.DocumentRenderer;
+import io.quaestor.retention.control.OwnRecords;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.stream.JsonGenerator;
@@ -19,6 +20,9 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.Period;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.List;
 import java.util.Map;
 
@@ -38,6 +42,9 @@ class DocumentGeneratorTest {
     private static final DocumentGenerator.Controller CONTROLLER = new DocumentGenerator.Controller("Example Gateway Ltd",
             "privacy@gateway.example", "dpo@gateway.example", "the data protection authority of Ireland",
             "https://gateway.example/privacy/");
+    /** Quaestor's own schedule with its shipped periods. */
+    private static final List<DocumentGenerator.OwnLine> OWN = Arrays.stream(OwnRecords.Line.values())
+            .map(l -> new DocumentGenerator.OwnLine(l.slug, l.table, l.defaultPeriod, l.action.name().toLowerCase(Locale.ROOT))).toList();
 
     @Test
     void theShippedMapsDocumentsMatchTheirGoldenFiles() throws Exception {
@@ -97,6 +104,29 @@ class DocumentGeneratorTest {
     }
 
     @Test
+    void theScheduleStatesQuaestorsOwnRecordsAndTheBackupsAndKeepingCaseFilesLongerIsMaterial() throws Exception {
+        String schedule = generate(map("reference-gateway"), DocumentGenerator.Kind.RETENTION_SCHEDULE, "en").toString();
+        for (OwnRecords.Line line : OwnRecords.Line.values()) {
+            assertTrue(schedule.contains(line.table + " (" + line.slug + ")"), "Quaestor's own line " + line.slug);
+        }
+        assertTrue(schedule.contains("3 years from the request's closing; then reduced to a minimal record"), schedule);
+        assertTrue(schedule.contains("14 days from the backup") && schedule.contains("does not verify this line"), schedule);
+
+        List<DocumentGenerator.OwnLine> longer = OWN.stream().map(l -> l.slug().equals("dsar-case-files")
+                ? new DocumentGenerator.OwnLine(l.slug(), l.table(), "P6Y", l.action()) : l).toList();
+        List<DocumentGenerator.OwnLine> shorter = OWN.stream().map(l -> l.slug().equals("dsar-case-files")
+                ? new DocumentGenerator.OwnLine(l.slug(), l.table(), "P18M", l.action()) : l).toList();
+        JsonObject before = generate(map("reference-gateway"), DocumentGenerator.Kind.RETENTION_SCHEDULE, "en");
+        List<DocumentDiff.Change> toSix = DocumentDiff.between(before, generate(map("reference-gateway"), DocumentGenerator.Kind.RETENTION_SCHEDULE, "en", longer));
+        assertEquals(1, toSix.size(), toSix.toString());
+        assertTrue(toSix.get(0).material() && toSix.get(0).text().contains("3 years from the request's closing; then reduced to a minimal record"
+                + " (reference, type, dates, outcome) → 6 years"), toSix.toString());
+        List<DocumentDiff.Change> toEighteenMonths = DocumentDiff.between(before,
+                generate(map("reference-gateway"), DocumentGenerator.Kind.RETENTION_SCHEDULE, "en", shorter));
+        assertFalse(toEighteenMonths.get(0).material(), "1 year and 6 months is shorter than 3 years, whatever the first number: " + toEighteenMonths);
+    }
+
+    @Test
     void theGermanPolicyPdfHoldsItsGermanText() throws Exception {
         JsonObject policy = generate(map("reference-gateway"), DocumentGenerator.Kind.PRIVACY_POLICY, "de");
         byte[] pdf = DocumentRenderer.pdf(policy, "Version 1", Instant.parse("2026-12-03T00:00:00Z"));
@@ -115,7 +145,12 @@ class DocumentGeneratorTest {
     }
 
     private static JsonObject generate(DataMap map, DocumentGenerator.Kind kind, String language) {
-        return new DocumentGenerator(new DocumentGenerator.Sources(map, BreachClock.shipped(), CONTROLLER), language).generate(kind);
+        return generate(map, kind, language, OWN);
+    }
+
+    private static JsonObject generate(DataMap map, DocumentGenerator.Kind kind, String language, List<DocumentGenerator.OwnLine> own) {
+        return new DocumentGenerator(new DocumentGenerator.Sources(map, BreachClock.shipped(), CONTROLLER, own, Period.ofDays(30),
+                Period.ofDays(14)), language).generate(kind);
     }
 
     private static String pretty(JsonObject document) {

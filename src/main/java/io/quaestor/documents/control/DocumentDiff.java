@@ -23,7 +23,8 @@ public final class DocumentDiff {
     public record Change(String text, boolean material) {
     }
 
-    private static final Pattern FIRST_NUMBER = Pattern.compile("(\\d+)");
+    /** The first amount of time in a cell: a number and, where given, its unit (English or German). */
+    private static final Pattern FIRST_PERIOD = Pattern.compile("(\\d+)(?:\\s+(hours?|Stunden?|days?|Tagen?|Tage|months?|Monate?n?|years?|Jahren?|Jahre))?");
 
     private DocumentDiff() {
     }
@@ -79,14 +80,29 @@ public final class DocumentDiff {
         return last.contains("transfer") || last.contains("übermittlung");
     }
 
-    /** A period whose first number grew keeps data longer: less protection, so material. */
+    /** A period that grew keeps data longer: less protection, so material. Units count, so 1 year → 6 months is not longer. */
     private static boolean keptLonger(String column, String before, String after) {
-        Matcher b = FIRST_NUMBER.matcher(before);
-        Matcher a = FIRST_NUMBER.matcher(after);
+        Matcher b = FIRST_PERIOD.matcher(before);
+        Matcher a = FIRST_PERIOD.matcher(after);
         if (!b.find() || !a.find()) {
             return !before.equals(after) && (column.toLowerCase(java.util.Locale.ROOT).contains("kept") || column.contains("Aufbewahrung"));
         }
-        return Long.parseLong(a.group(1)) > Long.parseLong(b.group(1));
+        return hours(a) > hours(b);
+    }
+
+    private static long hours(Matcher m) {
+        long amount = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "d" : m.group(2).toLowerCase(java.util.Locale.ROOT);
+        if (unit.startsWith("h") || unit.startsWith("s")) {
+            return amount;
+        }
+        if (unit.startsWith("m")) {
+            return amount * 31 * 24;
+        }
+        if (unit.startsWith("y") || unit.startsWith("j")) {
+            return amount * 366 * 24;
+        }
+        return amount * 24;
     }
 
     private static Map<String, JsonObject> sections(JsonObject document) {

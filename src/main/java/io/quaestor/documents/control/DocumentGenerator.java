@@ -61,8 +61,17 @@ public final class DocumentGenerator {
     public record Controller(String name, String contact, String dpo, String authority, String requestPage) {
     }
 
-    /** The enforcing configuration a document is generated from. */
-    public record Sources(DataMap map, BreachClock obligations, Controller controller) {
+    /** A line of Quaestor's own schedule: what it keeps where, for how long ({@link java.time.Period} ISO text), and what happens then. */
+    public record OwnLine(String slug, String table, String period, String action) {
+    }
+
+    /**
+     * The enforcing configuration a document is generated from: the data map, the obligation rules,
+     * the controller, Quaestor's own schedule, how long its access packages are kept, and the backup
+     * period the operator declares (which Quaestor cannot see enforced, and says so).
+     */
+    public record Sources(DataMap map, BreachClock obligations, Controller controller, List<OwnLine> ownRecords,
+                          java.time.Period packagesKeptFor, java.time.Period backups) {
     }
 
     private final Sources sources;
@@ -130,8 +139,32 @@ public final class DocumentGenerator {
         for (DataMap.MappedTable table : sources.map().tables()) {
             rows.add(List.of(table.store() + "." + table.name(), table.category(), period(table), enforcedBy(table)));
         }
+        for (OwnLine own : sources.ownRecords()) {
+            rows.add(List.of(own.table() + " (" + own.slug() + ")", t.s("own." + own.slug()), t.f("own.period", humanPeriod(java.time.Period.parse(own.period())),
+                    t.s("own." + own.slug() + ".clock"), t.has("own." + own.slug() + ".end") ? t.s("own." + own.slug() + ".end")
+                    : t.s("own." + own.action())), t.s("byHousekeeping")));
+        }
+        rows.add(List.of("quaestor.access_package", t.s("own.access-packages"),
+                t.f("own.packagesPeriod", humanPeriod(sources.packagesKeptFor())), t.s("byPackageTimers")));
+        rows.add(List.of(t.s("backups.where"), t.s("backups.what"), t.f("backups.period", humanPeriod(sources.backups())),
+                t.s("backups.enforcedBy")));
         return section(t.s("retention"), List.of(t.s("retentionText")), List.of(),
                 table(List.of(t.s("table"), t.s("category"), t.s("period"), t.s("enforcedBy")), rows));
+    }
+
+    /** An ISO period as a reader says it: "3 years", "30 days", "1 year and 6 months". */
+    private String humanPeriod(java.time.Period p) {
+        List<String> parts = new ArrayList<>();
+        if (p.getYears() != 0) {
+            parts.add(t.f(p.getYears() == 1 ? "year" : "years", p.getYears()));
+        }
+        if (p.getMonths() != 0) {
+            parts.add(t.f(p.getMonths() == 1 ? "month" : "months", p.getMonths()));
+        }
+        if (p.getDays() != 0 || parts.isEmpty()) {
+            parts.add(t.f("daysOnly", p.getDays()));
+        }
+        return String.join(t.s("and"), parts);
     }
 
     private String period(DataMap.MappedTable table) {

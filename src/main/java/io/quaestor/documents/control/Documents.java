@@ -7,6 +7,7 @@ import io.quaestor.platform.persistence.Datasources;
 import io.quaestor.platform.persistence.Timestamps;
 import io.quaestor.platform.problem.NotFoundException;
 import io.quaestor.platform.problem.StateConflictException;
+import io.quaestor.retention.control.OwnRecords;
 import io.quaestor.retention.control.RetentionBacklog;
 import io.quaestor.security.control.Caller;
 import jakarta.annotation.Resource;
@@ -78,6 +79,9 @@ public class Documents {
     RetentionBacklog backlog;
 
     @Inject
+    OwnRecords ownRecords;
+
+    @Inject
     AuditLog audit;
 
     @Inject
@@ -91,6 +95,15 @@ public class Documents {
     String publicUrl;
 
     @Inject
+    @ConfigProperty(name = "quaestor.dsar.package.keep-for", defaultValue = "P30D")
+    Duration packagesKeptFor;
+
+    /** How long the operator keeps database backups: declared here, enforced by the backup rotation Quaestor cannot see. */
+    @Inject
+    @ConfigProperty(name = "quaestor.backups.retention", defaultValue = "P14D")
+    java.time.Period backups;
+
+    @Inject
     @ConfigProperty(name = "quaestor.documents.notice-period", defaultValue = "P30D")
     Duration noticePeriod;
 
@@ -98,7 +111,9 @@ public class Documents {
     public JsonObject generate(DocumentGenerator.Kind kind, String language) {
         DocumentGenerator.Sources sources = new DocumentGenerator.Sources(maps.active().map(), BreachClock.shipped(),
                 new DocumentGenerator.Controller(controller.name(), controller.contact(), controller.dpo(), controller.authority(),
-                        publicUrl + "/privacy/"));
+                        publicUrl + "/privacy/"), ownRecords.schedule().stream().map(e -> new DocumentGenerator.OwnLine(e.line().slug,
+                        e.line().table, e.period().toString(), e.line().action.name().toLowerCase(java.util.Locale.ROOT))).toList(),
+                java.time.Period.ofDays((int) packagesKeptFor.toDays()), backups);
         return new DocumentGenerator(sources, language).generate(kind);
     }
 
@@ -207,6 +222,12 @@ public class Documents {
             if (seconds > GRACE.toSeconds()) {
                 mismatches.add(new Mismatch("system", "retention of " + table,
                         String.format("rows past their published period are still present, the oldest %.1f days overdue", seconds / 86400.0)));
+            }
+        });
+        ownRecords.overdue().forEach((line, seconds) -> {
+            if (seconds > GRACE.toSeconds()) {
+                mismatches.add(new Mismatch("system", "retention of Quaestor's " + line.slug + " (" + line.table + ")",
+                        String.format("records past their published period are still present, the oldest %.1f days overdue", seconds / 86400.0)));
             }
         });
         Instant now = clock.instant();

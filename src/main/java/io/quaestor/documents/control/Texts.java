@@ -41,6 +41,10 @@ final class Texts {
         return text;
     }
 
+    boolean has(String key) {
+        return texts.containsKey(key);
+    }
+
     String f(String key, Object... values) {
         String text = s(key);
         for (int i = 0; i < values.length; i++) {

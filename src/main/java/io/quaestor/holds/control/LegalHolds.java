@@ -9,6 +9,7 @@ import io.quaestor.platform.problem.InvalidInputException;
 import io.quaestor.platform.problem.NotFoundException;
 import io.quaestor.platform.problem.StateConflictException;
 import io.quaestor.security.control.Caller;
+import io.quaestor.retention.control.OwnRecords;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -63,8 +64,10 @@ public class LegalHolds {
             throw new InvalidInputException("endsAt", "endsAt must be in the future; a hold that has ended holds nothing.");
         }
         if (placement.scope() == HoldScope.CATEGORY && maps.active().map().tables().stream().map(DataMap.MappedTable::category)
-                .noneMatch(placement.scopeValue()::equals)) {
-            throw new InvalidInputException("scopeValue", "No table of the data map has the category '" + placement.scopeValue() + "'.");
+                .noneMatch(placement.scopeValue()::equals) && java.util.Arrays.stream(OwnRecords.Line.values())
+                .noneMatch(l -> l.slug.equals(placement.scopeValue()))) {
+            throw new InvalidInputException("scopeValue", "No table of the data map has the category '" + placement.scopeValue()
+                    + "', and no line of Quaestor's own schedule is called so.");
         }
         if (!isActiveStaff(placement.ownerId())) {
             throw new InvalidInputException("ownerId", "The owner must be an active staff member.");

@@ -4,6 +4,7 @@ import io.quaestor.audit.control.AuditLog;
 import io.quaestor.datamap.control.DataMaps;
 import io.quaestor.platform.problem.NotFoundException;
 import io.quaestor.retention.batch.RetentionStore;
+import io.quaestor.retention.control.OwnRecords;
 import io.quaestor.retention.control.RetentionRecords;
 import io.quaestor.retention.control.RetentionRules;
 import io.quaestor.retention.control.RetentionRuns;
@@ -70,6 +71,9 @@ public class RetentionResource {
     RetentionSchedule schedule;
 
     @Inject
+    OwnRecords ownRecords;
+
+    @Inject
     RetentionStore stores;
 
     @Inject
@@ -101,6 +105,30 @@ public class RetentionResource {
         audit.appendAction(callers.require(), "retention.closed-account-erasure-started", "retention-job", Long.toString(execution),
                 null, Map.of());
         return Response.accepted(Map.of("jobExecution", execution)).build();
+    }
+
+    @POST
+    @Path("housekeeping")
+    @RolesAllowed(Role.Names.ADMIN)
+    @Operation(summary = "Apply Quaestor's own retention schedule now (also run nightly): verification codes, unverified requests, "
+            + "closed case files, incident records, escalation logs, expired access packages")
+    public Response housekeeping() {
+        long execution = runs.startHousekeeping();
+        audit.appendAction(callers.require(), "retention.housekeeping-started", "retention-job", Long.toString(execution), null, Map.of());
+        return Response.accepted(Map.of("jobExecution", execution)).build();
+    }
+
+    /** Quaestor's own schedule as configured now, and what the latest housekeeping runs did per line. */
+    public record Housekeeping(List<OwnRecords.Status> schedule, List<OwnRecords.Recorded> recorded) {
+    }
+
+    @GET
+    @Path("housekeeping")
+    @RolesAllowed({Role.Names.ADMIN, Role.Names.AUDITOR})
+    @Operation(summary = "Quaestor's own retention schedule (period, cutoff, how overdue each line is) and the records of the latest "
+            + "housekeeping runs: per line the rows deleted or reduced, those a hold kept, the references reduced and a digest of the keys")
+    public Housekeeping housekeepingRecords() {
+        return new Housekeeping(ownRecords.status(), ownRecords.recorded(10));
     }
 
     @GET
