@@ -49,7 +49,9 @@ async function show() {
   const back = el('p');
   const link = el('a', 'Your privacy rights and the request form');
   link.href = './';
-  back.append(link);
+  const subscribe = el('a', 'Get an email before this document changes materially');
+  subscribe.href = `subscribe.html#language=${encodeURIComponent(language)}`;
+  back.append(link, el('br'), subscribe);
   main.append(back);
 }
 

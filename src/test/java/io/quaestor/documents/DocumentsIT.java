@@ -5,6 +5,7 @@ import io.quaestor.testing.Api;
 import io.quaestor.testing.Deployments;
 import io.quaestor.testing.Sql;
 import io.quaestor.testing.StaffFixtures;
+import io.quaestor.testing.TestSmtp;
 import jakarta.json.JsonObject;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -17,6 +18,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.net.URL;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -105,5 +110,86 @@ class DocumentsIT {
         String after = api.get("api/documents/conformance", officer).body();
         assertFalse(after.contains("retention of"), "the promise holds again: " + after);
         assertEquals(201, api.post("api/documents/privacy-policy/versions?language=en", "", officer).status());
+    }
+
+    @Test
+    void aMaterialChangeWaitsForASecondOfficerAndItsNoticePeriodAndIsAnnouncedToConfirmedSubscribers() throws Exception {
+        Api api = new Api(deployment);
+        Api.Session admin = StaffFixtures.admin(api);
+        Api.Bearer proposer = new Api.Bearer(StaffFixtures.token(api, Role.PRIVACY_OFFICER));
+        JsonObject second = StaffFixtures.createUser(api, admin, StaffFixtures.uniqueUsername("second-officer"), "PERSON", Role.PRIVACY_OFFICER)
+                .getJsonObject("user");
+        Api.Bearer approver = new Api.Bearer(StaffFixtures.issueToken(api, admin, second.getString("id"), Role.PRIVACY_OFFICER));
+        String kind = "api/documents/sub-processors";
+        Api.Reply first = api.post(kind + "/versions?language=de", "", proposer);
+        assertTrue(first.status() == 201 || first.status() == 409, first.body());
+        int inForce = api.get("api/public/documents/sub-processors?language=de", Api.ANONYMOUS).json().getInt("version");
+
+        TestSmtp smtp = TestSmtp.start();
+        Path map = Path.of(System.getProperty("quaestor.it.datamap"));
+        String shipped = Files.readString(map);
+        try {
+            String tag = Long.toString(System.nanoTime() & 0xFFFFFF, 36);
+            String subscriber = "reader-" + tag + "@example.org";
+            String undecided = "undecided-" + tag + "@example.org";
+            assertEquals(422, api.post("api/public/documents/subscriptions", "{\"email\":\"not-an-address\"}", Api.ANONYMOUS).status());
+            assertEquals(202, api.post("api/public/documents/subscriptions", "{\"email\":\"" + subscriber + "\",\"language\":\"de\"}",
+                    Api.ANONYMOUS).status());
+            assertEquals(202, api.post("api/public/documents/subscriptions", "{\"email\":\"" + undecided + "\",\"language\":\"de\"}",
+                    Api.ANONYMOUS).status());
+            String confirmation = smtp.awaitText(subscriber, "Bestätigung");
+            String token = confirmation.substring(confirmation.indexOf("#confirm=") + 9).split("\\s")[0];
+            assertEquals(404, api.post("api/public/documents/subscriptions/confirmation", "{\"token\":\"" + token.substring(0, token.length() - 2)
+                    + "xx\"}", Api.ANONYMOUS).status(), "a forged token");
+            Api.Reply confirmed = api.post("api/public/documents/subscriptions/confirmation", "{\"token\":\"" + token + "\"}", Api.ANONYMOUS);
+            assertEquals(200, confirmed.status(), confirmed.body());
+
+            Files.writeString(map, shipped.replace("{ \"name\": \"Stripe\"", "{ \"name\": \"Acme Analytics\", \"kind\": \"other\", "
+                    + "\"categories\": [\"technical-metadata\"], \"transfer\": \"standard contractual clauses\" },\n    { \"name\": \"Stripe\""));
+            assertEquals(200, api.post("api/datamap/reload", "", admin).status());
+            assertTrue(api.get(kind + "/draft?language=de", proposer).json().getBoolean("material"), "a new recipient is material");
+
+            Api.Reply proposed = api.post(kind + "/versions?language=de", "", proposer);
+            assertEquals(201, proposed.status(), proposed.body());
+            assertEquals("PROPOSED", proposed.json().getString("state"));
+            int number = proposed.json().getInt("version");
+            assertEquals(inForce, api.get("api/public/documents/sub-processors?language=de", Api.ANONYMOUS).json().getInt("version"),
+                    "a proposal is not in force");
+            assertEquals(409, api.post(kind + "/versions?language=de", "", proposer).status(), "one proposal at a time");
+            Api.Reply own = api.post(kind + "/versions/" + number + "/approval?language=de", "", proposer);
+            assertEquals(409, own.status(), own.body());
+            assertTrue(own.body().contains("second privacy officer"), own.body());
+
+            Api.Reply approved = api.post(kind + "/versions/" + number + "/approval?language=de", "", approver);
+            assertEquals(200, approved.status(), approved.body());
+            Instant approvedAt = Instant.parse(approved.json().getString("approvedAt"));
+            Instant effective = Instant.parse(approved.json().getString("effectiveAt"));
+            assertFalse(effective.isBefore(approvedAt.plus(Duration.ofDays(30))), "the notice period runs from the approval");
+            assertEquals(inForce, api.get("api/public/documents/sub-processors?language=de", Api.ANONYMOUS).json().getInt("version"),
+                    "the old version stays in force during the notice period");
+            String later = effective.plus(Duration.ofDays(1)).toString().substring(0, 10);
+            assertEquals(number, api.get(kind + "?language=de&at=" + later, proposer).json().getInt("version"));
+            assertEquals(1, Sql.quaestorLong("SELECT count(*) FROM audit_event WHERE action = 'documents.published' AND details LIKE '%"
+                    + approved.json().getString("sha256") + "%'"), "the approval seals the version's hash");
+
+            String notice = smtp.awaitText(subscriber, "Änderungshinweis");
+            assertTrue(notice.contains("Acme Analytics") && notice.contains(later.substring(0, 4)), notice);
+            smtp.awaitText(undecided, "Bestätigung");
+            assertEquals(1, smtp.count(undecided), "an unconfirmed address gets its confirmation link and nothing else");
+            assertEquals(1, Sql.quaestorLong("SELECT count(*) FROM gateway_webhook WHERE event = 'documents.material-change' AND "
+                    + "payload::jsonb -> 'data' ->> 'version' = '" + number + "' AND payload::jsonb -> 'data' ->> 'document' = 'sub-processors' "
+                    + "AND payload::jsonb -> 'data' ->> 'language' = 'de'"), "account holders are told through the gateway");
+            String notices = api.get(kind + "/versions/" + number + "/notices?language=de", proposer).body();
+            assertTrue(notices.contains("\"channel\":\"EMAIL\"") && notices.contains("\"outcome\":\"SENT\"")
+                    && notices.contains("GATEWAY_WEBHOOK"), notices);
+
+            String unsubscribe = notice.substring(notice.indexOf("#unsubscribe=") + 13).split("\\s")[0];
+            assertEquals(200, api.post("api/public/documents/subscriptions/cancellation", "{\"token\":\"" + unsubscribe + "\"}", Api.ANONYMOUS).status());
+            assertEquals(0, Sql.quaestorLong("SELECT count(*) FROM document_subscription WHERE email = '" + subscriber + "'"), "the address is deleted");
+        } finally {
+            Files.writeString(map, shipped);
+            assertEquals(200, api.post("api/datamap/reload", "", admin).status());
+            smtp.stop();
+        }
     }
 }

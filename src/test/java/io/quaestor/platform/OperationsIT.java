@@ -90,7 +90,7 @@ class OperationsIT {
         Api.Reply active = api.get("api/datamap", admin);
         assertEquals(200, active.status(), active.body());
         JsonObject json = active.json();
-        assertEquals("classpath:policy-templates/datamap/reference-gateway.datamap.json", json.getString("source"));
+        assertTrue(json.getString("source").endsWith("it.datamap.json"), "the test server reads a copy of the reference map: " + json.getString("source"));
         JsonObject firstKind = json.getJsonObject("map").getJsonArray("subjects").getJsonObject(0);
         assertEquals("accounts", firstKind.getString("table"));
         assertEquals("user", firstKind.getString("name"), "a map's single subject is the kind 'user'");

@@ -76,7 +76,7 @@ class HousekeepingIT {
         Api.Reply started = api.post("api/retention/housekeeping", "", admin);
         assertEquals(202, started.status(), started.body());
         long execution = started.json().getJsonNumber("jobExecution").longValue();
-        Sql.awaitQuaestor("SELECT CASE WHEN count(*) = 5 THEN 1 ELSE 0 END FROM housekeeping_record WHERE execution_id = " + execution);
+        Sql.awaitQuaestor("SELECT CASE WHEN count(*) = 6 THEN 1 ELSE 0 END FROM housekeeping_record WHERE execution_id = " + execution);
         Sql.awaitQuaestor("SELECT count(*) FROM audit_event WHERE action = 'retention.housekeeping' AND resource_id = 'quaestor-housekeeping/"
                 + execution + "'");
 

@@ -49,4 +49,17 @@ public final class TestSmtp {
         }
         throw new AssertionError("no message '" + subjectContains + "' reached " + to);
     }
+
+    /** Like {@link #awaitBody}, but the text as the reader sees it (transfer encoding undone): for links and codes in the mail. */
+    public String awaitText(String to, String subjectContains) throws Exception {
+        for (int i = 0; i < 60; i++) {
+            for (MimeMessage message : server.getReceivedMessages()) {
+                if (message.getAllRecipients()[0].toString().equalsIgnoreCase(to) && message.getSubject().contains(subjectContains)) {
+                    return message.getContent().toString();
+                }
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("no message '" + subjectContains + "' reached " + to);
+    }
 }

@@ -2,6 +2,7 @@ package io.quaestor.documents.boundary;
 
 import io.quaestor.documents.control.DocumentGenerator;
 import io.quaestor.documents.control.DocumentRenderer;
+import io.quaestor.documents.control.DocumentSubscriptions;
 import io.quaestor.documents.control.Documents;
 import io.quaestor.platform.http.Params;
 import io.quaestor.platform.problem.InvalidInputException;
@@ -50,6 +51,9 @@ public class DocumentsResource {
     CallerContext callers;
 
     @Inject
+    DocumentSubscriptions subscriptions;
+
+    @Inject
     Clock clock;
 
     @GET
@@ -92,9 +96,40 @@ public class DocumentsResource {
     @Path("{kind}/versions")
     @RolesAllowed(Role.Names.PRIVACY_OFFICER)
     @Operation(summary = "Publish the document as generated now; refused while the system breaks a published promise or when nothing "
-            + "changed; a material change takes effect after the notice period")
+            + "changed; a material change (data kept longer, a new recipient) is proposed instead, for a second privacy officer to approve")
     public Response publish(@PathParam("kind") String kind, @QueryParam("language") String language) {
         return Response.status(201).entity(documents.publish(kind(kind), language(language), callers.require())).build();
+    }
+
+    @POST
+    @Path("{kind}/versions/{version}/approval")
+    @RolesAllowed(Role.Names.PRIVACY_OFFICER)
+    @Operation(summary = "Approve a proposed material change (a privacy officer other than the proposer); it takes effect a notice period "
+            + "from now and its notices go to the subscribers and, where configured, through the gateway webhook to account holders")
+    public Documents.Version approve(@PathParam("kind") String kind, @PathParam("version") String version, @QueryParam("language") String language) {
+        return documents.approve(kind(kind), language(language), number(version), callers.require());
+    }
+
+    @POST
+    @Path("{kind}/versions/{version}/withdrawal")
+    @RolesAllowed(Role.Names.PRIVACY_OFFICER)
+    @Operation(summary = "Withdraw a proposed material change that nobody approved; it stays on record as withdrawn")
+    public Documents.Version withdraw(@PathParam("kind") String kind, @PathParam("version") String version, @QueryParam("language") String language) {
+        return documents.withdraw(kind(kind), language(language), number(version), callers.require());
+    }
+
+    @GET
+    @Path("{kind}/versions/{version}/notices")
+    @RolesAllowed({Role.Names.PRIVACY_OFFICER, Role.Names.ADMIN, Role.Names.AUDITOR})
+    @Operation(summary = "The notices of a material change: per channel (email to subscribers, gateway webhook) how many were sent, are pending or failed")
+    public List<DocumentSubscriptions.NoticeCount> notices(@PathParam("kind") String kind, @PathParam("version") String version,
+                                                          @QueryParam("language") String language) {
+        Documents.Version v = documents.require(kind(kind), language(language), number(version));
+        return subscriptions.notices(v.kind(), v.language(), v.version());
+    }
+
+    private static int number(String raw) {
+        return (int) Params.number("version", raw, 1, 1, Integer.MAX_VALUE);
     }
 
     @GET
@@ -108,7 +143,7 @@ public class DocumentsResource {
         String lang = language(language);
         Documents.Version found;
         if (version != null) {
-            found = documents.require(k, lang, (int) Params.number("version", version, 1, 1, Integer.MAX_VALUE));
+            found = documents.require(k, lang, number(version));
         } else {
             Instant when = at == null ? clock.instant() : Params.date("at", at).plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).minusNanos(1);
             found = documents.inForce(k, lang, when).orElseThrow(() -> new NotFoundException("No version of " + k.slug + " in " + lang
@@ -118,7 +153,11 @@ public class DocumentsResource {
     }
 
     static Response render(Documents.Version v, String accept) {
-        String label = "version " + v.version() + ", in force from " + v.effectiveAt();
+        String label = switch (v.state()) {
+            case "PROPOSED" -> "version " + v.version() + ", proposed, awaiting a second privacy officer's approval";
+            case "WITHDRAWN" -> "version " + v.version() + ", withdrawn, never in force";
+            default -> "version " + v.version() + ", in force from " + v.effectiveAt();
+        };
         if (accept != null && accept.contains("application/pdf")) {
             return Response.ok(DocumentRenderer.pdf(v.body(), label, v.publishedAt()), "application/pdf")
                     .header("X-Document-SHA256", v.sha256()).build();

@@ -47,9 +47,14 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class Documents {
 
-    /** A published version (the body is the JSON as published, byte for byte what was hashed). */
-    public record Version(String kind, String language, int version, String sha256, String dataMapVersion, List<String> changes,
-                         boolean material, Instant publishedAt, UUID publishedBy, Instant effectiveAt, JsonObject body) {
+    /**
+     * A version (the body is the JSON as published, byte for byte what was hashed). A material
+     * change is PROPOSED until a second privacy officer approves it; its effective date is then
+     * set a notice period after the approval.
+     */
+    public record Version(String kind, String language, int version, String state, String sha256, String dataMapVersion,
+                          List<String> changes, boolean material, Instant publishedAt, UUID publishedBy, UUID approvedBy,
+                          Instant approvedAt, Instant effectiveAt, JsonObject body) {
     }
 
     /** One statement the system contradicts: which document and line, and the evidence. */
@@ -80,6 +85,9 @@ public class Documents {
 
     @Inject
     OwnRecords ownRecords;
+
+    @Inject
+    DocumentSubscriptions subscriptions;
 
     @Inject
     AuditLog audit;
@@ -129,14 +137,17 @@ public class Documents {
      * and when nothing changed. A material change takes effect after the notice period.
      */
     public Version publish(DocumentGenerator.Kind kind, String language, Caller officer) {
-        // Checked before the transaction: the check reads the gateway's store too.
-        Conformance conformance = check();
-        List<Mismatch> live = conformance.mismatches().stream().filter(m -> m.document().equals("system")).toList();
+        requireKeptPromises();
+        return self.store(kind, language, draft(kind, language), officer);
+    }
+
+    /** Checked before any transaction: the check reads the gateway's store too. */
+    private void requireKeptPromises() {
+        List<Mismatch> live = check().mismatches().stream().filter(m -> m.document().equals("system")).toList();
         if (!live.isEmpty()) {
             throw new StateConflictException("Nothing is published while the system breaks a promise: "
                     + live.stream().map(m -> m.line() + " (" + m.evidence() + ")").collect(Collectors.joining("; ")) + ".");
         }
-        return self.store(kind, language, draft(kind, language), officer);
     }
 
     @Transactional
@@ -144,10 +155,15 @@ public class Documents {
         String body = draft.document().toString();
         byte[] sha256 = sha256(body);
         Optional<Version> latest = latest(kind, language);
+        if (latest.isPresent() && latest.get().state().equals("PROPOSED")) {
+            throw new StateConflictException("Version " + latest.get().version() + " is a material change awaiting approval; "
+                    + "approve or withdraw it first.");
+        }
         if (latest.isPresent() && latest.get().sha256().equals(HexFormat.of().formatHex(sha256))) {
             throw new StateConflictException("Version " + latest.get().version() + " already says exactly this; nothing to publish.");
         }
         Instant now = clock.instant();
+        boolean proposed = draft.material() && latest.isPresent();
         Instant effective = draft.material() ? now.plus(noticePeriod) : now;
         int number = latest.map(v -> v.version() + 1).orElse(1);
         List<String> changes = latest.isEmpty() ? List.of("First version.")
@@ -155,8 +171,8 @@ public class Documents {
                 .map(c -> c.text() + (c.material() ? " (material)" : "")).toList();
         try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement("""
                 INSERT INTO document_version (id, kind, language, version, body, sha256, datamap_version, changes, material,
-                                              published_at, published_by, effective_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                                              published_at, published_by, effective_at, state)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             s.setObject(1, UUID.randomUUID());
             s.setString(2, kind.slug);
             s.setString(3, language);
@@ -169,6 +185,7 @@ public class Documents {
             s.setObject(10, Timestamps.utc(now));
             s.setObject(11, officer.userId());
             s.setObject(12, Timestamps.utc(effective));
+            s.setString(13, proposed ? "PROPOSED" : "PUBLISHED");
             s.executeUpdate();
         } catch (SQLException e) {
             if ("23505".equals(e.getSQLState())) {
@@ -182,9 +199,86 @@ public class Documents {
         details.put("version", Integer.toString(number));
         details.put("sha256", HexFormat.of().formatHex(sha256));
         details.put("material", Boolean.toString(draft.material()));
+        if (!proposed) {
+            details.put("effectiveAt", effective.toString());
+        }
+        audit.appendAction(officer, proposed ? "documents.proposed" : "documents.published", "document",
+                kind.slug + "/" + language + "/" + number, null, details);
+        return version(kind, language, number).orElseThrow();
+    }
+
+    /**
+     * Approves a proposed material change: by a privacy officer other than the one who proposed it,
+     * only while the configuration still generates exactly what was proposed and the system keeps
+     * its promises. The change takes effect a notice period from now, and its notices are queued
+     * (subscribers, and the gateway webhook where configured) in the same transaction.
+     */
+    public Version approve(DocumentGenerator.Kind kind, String language, int number, Caller officer) {
+        requireKeptPromises();
+        String generated = generate(kind, language).toString();
+        return self.approveStored(kind, language, number, generated, officer);
+    }
+
+    @Transactional
+    public Version approveStored(DocumentGenerator.Kind kind, String language, int number, String generated, Caller officer) {
+        Version v = lockProposed(kind, language, number);
+        if (v.publishedBy().equals(officer.userId())) {
+            throw new StateConflictException("A material change needs a second privacy officer: you proposed version " + number + ".");
+        }
+        if (!v.body().toString().equals(generated)) {
+            throw new StateConflictException("The configuration changed since version " + number + " was proposed; withdraw it and propose "
+                    + "the document as it is generated now.");
+        }
+        Instant now = clock.instant();
+        Instant effective = now.plus(noticePeriod);
+        update("UPDATE document_version SET state = 'PUBLISHED', approved_by = ?, approved_at = ?, effective_at = ? "
+                + "WHERE kind = ? AND language = ? AND version = ?", officer.userId(), Timestamps.utc(now), Timestamps.utc(effective),
+                kind.slug, language, number);
+        Map<String, String> details = new TreeMap<>();
+        details.put("kind", kind.slug);
+        details.put("language", language);
+        details.put("version", Integer.toString(number));
+        details.put("sha256", v.sha256());
+        details.put("material", "true");
+        details.put("proposedBy", v.publishedBy().toString());
         details.put("effectiveAt", effective.toString());
         audit.appendAction(officer, "documents.published", "document", kind.slug + "/" + language + "/" + number, null, details);
-        return version(kind, language, number).orElseThrow();
+        Version approved = require(kind, language, number);
+        if (kind.isPublic) {
+            subscriptions.announce(approved, publicUrl + "/privacy/documents.html#" + kind.slug + (language.equals("en") ? "" : "/" + language));
+        }
+        return approved;
+    }
+
+    /** Withdraws a proposal nobody approved; it stays on record as withdrawn. */
+    @Transactional
+    public Version withdraw(DocumentGenerator.Kind kind, String language, int number, Caller officer) {
+        Version v = lockProposed(kind, language, number);
+        update("UPDATE document_version SET state = 'WITHDRAWN' WHERE kind = ? AND language = ? AND version = ?", kind.slug, language, number);
+        audit.appendAction(officer, "documents.withdrawn", "document", kind.slug + "/" + language + "/" + number, null,
+                Map.of("sha256", v.sha256()));
+        return require(kind, language, number);
+    }
+
+    private Version lockProposed(DocumentGenerator.Kind kind, String language, int number) {
+        Version v = query("WHERE kind = ? AND language = ? AND version = ? FOR UPDATE", kind.slug, language, number).stream().findFirst()
+                .orElseThrow(() -> new NotFoundException("No version " + number + " of " + kind.slug + " in " + language + "."));
+        if (!v.state().equals("PROPOSED")) {
+            throw new StateConflictException("Version " + number + " is " + v.state().toLowerCase(java.util.Locale.ROOT)
+                    + "; only a proposed material change is approved or withdrawn.");
+        }
+        return v;
+    }
+
+    private void update(String sql, Object... values) {
+        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                s.setObject(i + 1, values[i]);
+            }
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("the version could not be updated", e);
+        }
     }
 
     public List<Version> versions(DocumentGenerator.Kind kind, String language) {
@@ -197,12 +291,12 @@ public class Documents {
 
     /** The version in force at an instant: the newest whose effective date has come. */
     public Optional<Version> inForce(DocumentGenerator.Kind kind, String language, Instant at) {
-        return query("WHERE kind = ? AND language = ? AND effective_at <= ? ORDER BY version DESC LIMIT 1", kind.slug, language,
+        return query("WHERE kind = ? AND language = ? AND state = 'PUBLISHED' AND effective_at <= ? ORDER BY version DESC LIMIT 1", kind.slug, language,
                 Timestamps.utc(at)).stream().findFirst();
     }
 
     public Optional<Version> latest(DocumentGenerator.Kind kind, String language) {
-        return query("WHERE kind = ? AND language = ? ORDER BY version DESC LIMIT 1", kind.slug, language).stream().findFirst();
+        return query("WHERE kind = ? AND language = ? AND state <> 'WITHDRAWN' ORDER BY version DESC LIMIT 1", kind.slug, language).stream().findFirst();
     }
 
     public Version require(DocumentGenerator.Kind kind, String language, int number) {
@@ -249,16 +343,18 @@ public class Documents {
 
     private List<Version> query(String where, Object... values) {
         List<Version> found = new ArrayList<>();
-        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement("SELECT kind, language, version, sha256, "
-                + "datamap_version, changes, material, published_at, published_by, effective_at, body FROM document_version " + where)) {
+        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement("SELECT kind, language, version, state, sha256, "
+                + "datamap_version, changes, material, published_at, published_by, approved_by, approved_at, effective_at, body "
+                + "FROM document_version " + where)) {
             for (int i = 0; i < values.length; i++) {
                 s.setObject(i + 1, values[i]);
             }
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    found.add(new Version(rs.getString(1), rs.getString(2), rs.getInt(3), HexFormat.of().formatHex(rs.getBytes(4)),
-                            rs.getString(5), List.of(rs.getString(6).split("\n")), rs.getBoolean(7), Timestamps.instant(rs, 8),
-                            rs.getObject(9, UUID.class), Timestamps.instant(rs, 10), Json.createReader(new StringReader(rs.getString(11))).readObject()));
+                    found.add(new Version(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), HexFormat.of().formatHex(rs.getBytes(5)),
+                            rs.getString(6), List.of(rs.getString(7).split("\n")), rs.getBoolean(8), Timestamps.instant(rs, 9),
+                            rs.getObject(10, UUID.class), rs.getObject(11, UUID.class), Timestamps.instant(rs, 12), Timestamps.instant(rs, 13),
+                            Json.createReader(new StringReader(rs.getString(14))).readObject()));
                 }
             }
         } catch (SQLException e) {

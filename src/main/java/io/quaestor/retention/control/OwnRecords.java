@@ -53,7 +53,9 @@ public class OwnRecords {
         INCIDENT_RECORDS("incident-records", "quaestor.incident", "P5Y", "closed_at", Action.MINIMISE,
                 "FROM incident i WHERE i.closed_at < ? AND i.minimised_at IS NULL", "i.closed_at", "i.reference"),
         ESCALATION_LOGS("escalation-logs", "quaestor.escalation_delivery", "P1Y", "closed_at", Action.DELETE,
-                "FROM escalation_delivery x JOIN incident i ON i.id = x.incident_id WHERE i.closed_at < ?", "i.closed_at", "x.id::text");
+                "FROM escalation_delivery x JOIN incident i ON i.id = x.incident_id WHERE i.closed_at < ?", "i.closed_at", "x.id::text"),
+        UNCONFIRMED_SUBSCRIPTIONS("unconfirmed-subscriptions", "quaestor.document_subscription", "P7D", "created_at", Action.DELETE,
+                "FROM document_subscription x WHERE x.confirmed_at IS NULL AND x.created_at < ?", "x.created_at", "x.id::text");
 
         public final String slug;
         public final String table;
@@ -83,7 +85,8 @@ public class OwnRecords {
         /** The hold test for this line's rows: a category hold named after the line, and the account or tenants they concern. */
         String holdTest() {
             String subject = aboutRequests() ? "(h.scope = 'ACCOUNT' AND h.scope_value = r.subject_account_id)"
-                    : "(h.scope = 'TENANT' AND h.scope_value = ANY (string_to_array(replace(i.tenants, ' ', ''), ',')))";
+                    : base.contains("incident i") ? "(h.scope = 'TENANT' AND h.scope_value = ANY (string_to_array(replace(i.tenants, ' ', ''), ',')))"
+                    : "false";
             return "EXISTS (SELECT 1 FROM legal_hold h WHERE h.released_at IS NULL AND h.starts_at <= ?::timestamptz "
                     + "AND (h.ends_at IS NULL OR h.ends_at > ?::timestamptz) AND ((h.scope = 'CATEGORY' AND h.scope_value = '" + slug + "') OR "
                     + subject + "))";
@@ -221,8 +224,7 @@ public class OwnRecords {
     }
 
     private List<String[]> select(Connection c, Line line, Instant cutoff, Instant now) throws SQLException {
-        String alias = line.base.contains("FROM dsar_verification x") || line.base.contains("FROM escalation_delivery x") ? "x"
-                : line.aboutRequests() ? "r" : "i";
+        String alias = line.base.split(" ")[2];
         List<String[]> rows = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("SELECT " + alias + ".id::text, " + line.keyExpression + " " + line.base
                 + " AND NOT " + line.holdTest() + " ORDER BY " + line.clockExpression + " LIMIT " + CHUNK
@@ -251,6 +253,7 @@ public class OwnRecords {
     private static void reduce(Connection c, Line line, UUID[] ids, Instant now) throws SQLException {
         switch (line) {
             case VERIFICATION_CODES -> run(c, "DELETE FROM dsar_verification WHERE id = ANY (?)", ids);
+            case UNCONFIRMED_SUBSCRIPTIONS -> run(c, "DELETE FROM document_subscription WHERE id = ANY (?)", ids);
             case ESCALATION_LOGS -> {
                 run(c, "DELETE FROM escalation_attempt WHERE delivery_id = ANY (?)", ids);
                 run(c, "DELETE FROM escalation_delivery WHERE id = ANY (?)", ids);
