@@ -107,8 +107,20 @@ class DocumentsIT {
         } finally {
             Sql.gatewayUpdate("DELETE FROM login_records WHERE occurred_at < now() - interval '399 days'");
         }
+        String contact = api.post("api/escalation-contacts", "{\"name\":\"Chat tool\",\"channel\":\"WEBHOOK\",\"address\":"
+                + "\"https://hooks.chat.example/incidents\"}", admin).json().getJsonObject("contact").getString("id");
+        Sql.gatewayUpdate("ALTER TABLE request_metadata ADD COLUMN prompt text");
+        try {
+            String broken = api.get("api/documents/conformance", officer).body();
+            assertTrue(broken.contains("never stored: prompt and completion content") && broken.contains("request_metadata.prompt"), broken);
+            assertTrue(broken.contains("recipients: webhook to hooks.chat.example"), broken);
+        } finally {
+            Sql.gatewayUpdate("ALTER TABLE request_metadata DROP COLUMN prompt");
+            assertEquals(200, api.post("api/escalation-contacts/" + contact + "/deactivation", "", admin).status());
+        }
         String after = api.get("api/documents/conformance", officer).body();
-        assertFalse(after.contains("retention of"), "the promise holds again: " + after);
+        assertFalse(after.contains("retention of") || after.contains("never stored") || after.contains("recipients:"),
+                "the promises hold again: " + after);
         assertEquals(201, api.post("api/documents/privacy-policy/versions?language=en", "", officer).status());
     }
 

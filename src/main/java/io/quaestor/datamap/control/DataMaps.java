@@ -158,6 +158,29 @@ public class DataMaps {
         });
     }
 
+    /**
+     * What the live stores hold that looks like prompt or completion content the active map does
+     * not declare: per finding the store, table, column and why. A store that cannot be searched is
+     * a finding too, as nothing can then be said about it.
+     */
+    public List<String> undeclaredContent() {
+        DataMap map = active.map();
+        List<String> findings = new java.util.ArrayList<>();
+        for (DataMap.Store store : map.stores()) {
+            Optional<DataSource> source = store(store);
+            if (source.isEmpty()) {
+                findings.add(store.name() + ": the store is not configured here, so it could not be searched");
+                continue;
+            }
+            try (java.sql.Connection c = source.get().getConnection()) {
+                ContentScanner.scan(map, store.name(), c).forEach(f -> findings.add(store.name() + "." + f));
+            } catch (java.sql.SQLException e) {
+                findings.add(store.name() + ": the store could not be searched (" + e.getSQLState() + ")");
+            }
+        }
+        return findings;
+    }
+
     /** The datasource of the store that holds the map's (first kind of) subjects. */
     public DataSource subjectStore() {
         return subjectStore(active.map());

@@ -3,6 +3,7 @@ package io.quaestor.documents.control;
 import io.quaestor.audit.control.AuditLog;
 import io.quaestor.breach.control.BreachClock;
 import io.quaestor.datamap.control.DataMaps;
+import io.quaestor.datamap.entity.DataMap;
 import io.quaestor.platform.persistence.Datasources;
 import io.quaestor.platform.persistence.Timestamps;
 import io.quaestor.platform.problem.NotFoundException;
@@ -101,6 +102,28 @@ public class Documents {
     @Inject
     @ConfigProperty(name = "quaestor.public-url", defaultValue = "http://localhost:8080")
     String publicUrl;
+
+    @Inject
+    @ConfigProperty(name = "quaestor.gateway.webhook.url")
+    Optional<String> gatewayWebhookUrl;
+
+    /**
+     * Hosts Quaestor may send to without a disclosure the documents do not state: the controller's
+     * own (the gateway's host always is) and those of recipients the data map names (incident
+     * tooling, for example).
+     */
+    @Inject
+    @ConfigProperty(name = "quaestor.documents.covered-hosts", defaultValue = "localhost,127.0.0.1")
+    List<String> ownHosts;
+
+    private java.util.Set<String> controllerHosts;
+
+    @jakarta.annotation.PostConstruct
+    void ownHosts() {
+        controllerHosts = new java.util.TreeSet<>();
+        ownHosts.forEach(h -> controllerHosts.add(h.strip().toLowerCase(java.util.Locale.ROOT)));
+        gatewayWebhookUrl.map(Documents::host).ifPresent(controllerHosts::add);
+    }
 
     @Inject
     @ConfigProperty(name = "quaestor.dsar.package.keep-for", defaultValue = "P30D")
@@ -324,6 +347,11 @@ public class Documents {
                         String.format("records past their published period are still present, the oldest %.1f days overdue", seconds / 86400.0)));
             }
         });
+        if (!maps.active().map().holdsContent()) {
+            maps.undeclaredContent().forEach(finding -> mismatches.add(new Mismatch("system", "never stored: prompt and completion content",
+                    finding)));
+        }
+        recipientMismatches(mismatches);
         Instant now = clock.instant();
         for (DocumentGenerator.Kind kind : DocumentGenerator.Kind.values()) {
             for (String language : DocumentGenerator.LANGUAGES) {
@@ -339,6 +367,51 @@ public class Documents {
         }
         mismatches.sort(java.util.Comparator.comparing(Mismatch::document).thenComparing(Mismatch::line));
         return new Conformance(now, mismatches.isEmpty(), mismatches);
+    }
+
+    /**
+     * The recipients the documents name against where Quaestor itself sends data: the gateway
+     * webhook and every active escalation webhook go to hosts that must be covered, and every
+     * recipient outside the controller's region needs a transfer safeguard. Quaestor cannot see the
+     * gateway's own integrations; the documents say what the map declares about those.
+     */
+    private void recipientMismatches(List<Mismatch> mismatches) {
+        for (DataMap.Recipient r : maps.active().map().recipients()) {
+            if (r.transfer() == null || r.transfer().isBlank()) {
+                mismatches.add(new Mismatch("system", "recipients: " + r.name(), "the data map names no transfer safeguard or region for this recipient"));
+            }
+        }
+        for (String host : webhookHosts()) {
+            if (!controllerHosts.contains(host)) {
+                mismatches.add(new Mismatch("system", "recipients: webhook to " + host,
+                        "Quaestor sends incident data to this host, which is neither the controller's nor a named recipient's (quaestor.documents.covered-hosts)"));
+            }
+        }
+    }
+
+    /** Hosts Quaestor itself delivers to: the gateway webhook and active escalation webhooks. */
+    private java.util.Set<String> webhookHosts() {
+        java.util.Set<String> hosts = new java.util.TreeSet<>();
+        gatewayWebhookUrl.map(Documents::host).ifPresent(hosts::add);
+        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT address FROM escalation_contact WHERE active AND channel = 'WEBHOOK'"); ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                hosts.add(host(rs.getString(1)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the escalation contacts could not be read", e);
+        }
+        hosts.remove("");
+        return hosts;
+    }
+
+    private static String host(String url) {
+        try {
+            String host = java.net.URI.create(url).getHost();
+            return host == null ? "" : host.toLowerCase(java.util.Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
     }
 
     private List<Version> query(String where, Object... values) {
