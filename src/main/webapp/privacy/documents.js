@@ -51,8 +51,10 @@ async function show() {
   link.href = './';
   const subscribe = el('a', 'Get an email before this document changes materially');
   subscribe.href = `subscribe.html#language=${encodeURIComponent(language)}`;
-  back.append(link, el('br'), subscribe);
-  main.append(back);
+  back.append(link);
+  const notices = el('p');
+  notices.append(subscribe);
+  main.append(notices, back);
 }
 
 window.addEventListener('hashchange', show);

@@ -52,4 +52,5 @@ form.addEventListener('submit', async (event) => {
   }
 });
 
+window.addEventListener('hashchange', followLink);
 followLink();

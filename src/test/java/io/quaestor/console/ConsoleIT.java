@@ -540,10 +540,49 @@ class ConsoleIT {
         assertFalse(browser.findElement(By.id("publish")).isEnabled(), "nothing left to publish");
         checkPage("documents");
 
+        Path map = Path.of(System.getProperty("quaestor.it.datamap"));
+        String shipped = Files.readString(map);
+        try {
+            Files.writeString(map, shipped.replace("{ \"name\": \"Stripe\"", "{ \"name\": \"Acme Analytics\", \"kind\": \"other\", "
+                    + "\"categories\": [\"technical-metadata\"], \"transfer\": \"standard contractual clauses\" },\n    { \"name\": \"Stripe\""));
+            assertEquals(200, api.post("api/datamap/reload", "", admin).status());
+            open("#/documents?kind=sub-processors&language=en&again=1");
+            untilShown("#changes", "new Acme Analytics");
+            browser.findElement(By.id("publish")).click();
+            untilShown("dialog[open]", "a second privacy officer approves it");
+            browser.findElement(By.cssSelector("dialog[open] button[type=submit]")).click();
+            wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("dialog[open]")));
+            untilShown("#versions-h + div table", "awaiting approval");
+            untilShown("#versions-h + div table .why", "a second privacy officer approves");
+            untilShown("#why-publish", "awaits a second privacy officer's approval");
+            checkPage("documents-proposed", "#versions-h");
+            browser.findElements(By.cssSelector("#versions-h + div table button")).stream().filter(b -> b.getText().equals("Withdraw"))
+                    .findFirst().orElseThrow().click();
+            browser.findElement(By.cssSelector("dialog[open] button[type=submit]")).click();
+            untilShown("#versions-h + div table", "withdrawn");
+        } finally {
+            Files.writeString(map, shipped);
+            assertEquals(200, api.post("api/datamap/reload", "", admin).status());
+        }
+
         browser.get(consoleBase().replace("/console/", "/privacy/") + "documents.html#sub-processors");
         wait.until(d -> d.getTitle().startsWith("Sub-processors"));
         assertTrue(browser.findElement(By.tagName("main")).getText().contains("Stripe"), "the map's recipients, as published");
         checkPage("public-sub-processors");
+
+        browser.findElement(By.linkText("Get an email before this document changes materially")).click();
+        wait.until(d -> d.getTitle().startsWith("Notices of changes"));
+        type(By.id("email"), "not an address");
+        browser.findElement(By.cssSelector("#subscribe button[type=submit]")).click();
+        untilShown("#email-error", "not an email address");
+        assertEquals("true", browser.findElement(By.id("email")).getAttribute("aria-invalid"));
+        browser.findElement(By.id("email")).clear();
+        type(By.id("email"), "reader@example.org");
+        browser.findElement(By.cssSelector("#subscribe button[type=submit]")).click();
+        untilShown("#outcome", "confirmation link is on its way");
+        checkPage("public-subscribe");
+        browser.get(consoleBase().replace("/console/", "/privacy/") + "subscribe.html#confirm=forged.token");
+        untilShown("#outcome", "not valid");
     }
 
     @Test

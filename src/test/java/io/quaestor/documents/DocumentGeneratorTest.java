@@ -19,6 +19,7 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.Period;
 import java.util.Arrays;
@@ -42,6 +43,8 @@ class DocumentGeneratorTest {
     private static final DocumentGenerator.Controller CONTROLLER = new DocumentGenerator.Controller("Example Gateway Ltd",
             "privacy@gateway.example", "dpo@gateway.example", "the data protection authority of Ireland",
             "https://gateway.example/privacy/");
+    private static final DocumentGenerator.Measures MEASURES = new DocumentGenerator.Measures(Duration.ofHours(4), Duration.ofHours(24),
+            Duration.ofDays(90), 30, Duration.ofDays(30), Duration.ofDays(365));
     /** Quaestor's own schedule with its shipped periods. */
     private static final List<DocumentGenerator.OwnLine> OWN = Arrays.stream(OwnRecords.Line.values())
             .map(l -> new DocumentGenerator.OwnLine(l.slug, l.table, l.defaultPeriod, l.action.name().toLowerCase(Locale.ROOT))).toList();
@@ -127,6 +130,21 @@ class DocumentGeneratorTest {
     }
 
     @Test
+    void theDataProcessingAgreementStatesTheArticle28ClausesWithTheEnforcedFacts() throws Exception {
+        String dpa = generate(map("reference-gateway"), DocumentGenerator.Kind.DATA_PROCESSING_AGREEMENT, "en").toString();
+        for (String clause : List.of("(a) ", "(b) ", "(c) ", "(d) ", "(e) ", "(f) ", "(g) ", "(h) ")) {
+            assertTrue(dpa.contains(clause), "Art. 28(3) " + clause);
+        }
+        assertTrue(dpa.contains("at least 30 days before the change takes effect"), "the notice period the documents enforce");
+        assertTrue(dpa.contains("within 24 hours of becoming aware"), "the shortest clock of every incident");
+        assertTrue(dpa.contains("30 days after the account is closed"), "the map's closed-account rule");
+        assertTrue(dpa.contains("a grant of at most 4 hours") && dpa.contains("recertified every 90 days"), "the access policy");
+        assertTrue(dpa.contains("Stripe") && dpa.contains("Annex III"), "the sub-processors");
+        String german = generate(map("reference-gateway"), DocumentGenerator.Kind.DATA_PROCESSING_AGREEMENT, "de").toString();
+        assertTrue(german.contains("Art. 28 Abs. 3 DSGVO") && german.contains("binnen 24 Stunden nach Kenntnis"), german);
+    }
+
+    @Test
     void theGermanPolicyPdfHoldsItsGermanText() throws Exception {
         JsonObject policy = generate(map("reference-gateway"), DocumentGenerator.Kind.PRIVACY_POLICY, "de");
         byte[] pdf = DocumentRenderer.pdf(policy, "Version 1", Instant.parse("2026-12-03T00:00:00Z"));
@@ -150,7 +168,7 @@ class DocumentGeneratorTest {
 
     private static JsonObject generate(DataMap map, DocumentGenerator.Kind kind, String language, List<DocumentGenerator.OwnLine> own) {
         return new DocumentGenerator(new DocumentGenerator.Sources(map, BreachClock.shipped(), CONTROLLER, own, Period.ofDays(30),
-                Period.ofDays(14)), language).generate(kind);
+                Period.ofDays(14), MEASURES), language).generate(kind);
     }
 
     private static String pretty(JsonObject document) {

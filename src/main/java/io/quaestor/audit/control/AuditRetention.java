@@ -67,6 +67,11 @@ public class AuditRetention {
     @ConfigProperty(name = "quaestor.audit.archive-dir")
     Optional<String> archiveDir;
 
+    /** How long an event is kept in all (online, then archived) before it is deleted. */
+    public Duration totalRetention() {
+        return total;
+    }
+
     public boolean configured() {
         return archiveDir.isPresent();
     }

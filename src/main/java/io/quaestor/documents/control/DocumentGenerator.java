@@ -7,6 +7,7 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +35,8 @@ public final class DocumentGenerator {
         RETENTION_SCHEDULE("retention-schedule", false),
         RECORDS_OF_PROCESSING("records-of-processing", false),
         SUB_PROCESSORS("sub-processors", true),
-        SECURITY_COMMITMENTS("security-commitments", true);
+        SECURITY_COMMITMENTS("security-commitments", true),
+        DATA_PROCESSING_AGREEMENT("data-processing-agreement", true);
 
         public final String slug;
         /** Whether data subjects read it at /privacy/ without signing in. */
@@ -71,7 +73,12 @@ public final class DocumentGenerator {
      * period the operator declares (which Quaestor cannot see enforced, and says so).
      */
     public record Sources(DataMap map, BreachClock obligations, Controller controller, List<OwnLine> ownRecords,
-                          java.time.Period packagesKeptFor, java.time.Period backups) {
+                          java.time.Period packagesKeptFor, java.time.Period backups, Measures measures) {
+    }
+
+    /** The enforced settings the DPA's measures and clauses state. */
+    public record Measures(Duration grantMaxDuration, Duration breakGlassReviewWithin, Duration recertificationInterval, int sessionIdleMinutes,
+                           Duration changeNoticePeriod, Duration auditEventsKept) {
     }
 
     private final Sources sources;
@@ -89,6 +96,7 @@ public final class DocumentGenerator {
             case RECORDS_OF_PROCESSING -> recordsOfProcessing();
             case SUB_PROCESSORS -> List.of(recipientsSection());
             case SECURITY_COMMITMENTS -> List.of(commitmentsSection());
+            case DATA_PROCESSING_AGREEMENT -> dataProcessingAgreement();
         };
         JsonArrayBuilder all = Json.createArrayBuilder();
         sections.forEach(all::add);
@@ -214,6 +222,48 @@ public final class DocumentGenerator {
                 table(List.of(t.s("regime"), t.s("recipient"), t.s("within"), t.s("severity"), t.s("what")), rows));
     }
 
+    /** The Art. 28(3) clauses with the enforced facts filled in, then the annexes: processing, measures, sub-processors. */
+    private List<JsonObject> dataProcessingAgreement() {
+        Measures m = sources.measures();
+        List<JsonObject> sections = new ArrayList<>();
+        sections.add(section(t.s("dpa.parties"), List.of(t.f("dpa.partiesText", sources.controller().name())), List.of(), null));
+        String closure = sources.map().tables().stream().map(DataMap.MappedTable::retention)
+                .filter(r -> r != null && "account-closed".equals(r.trigger())).map(r -> t.f("afterClosure", r.periodDays())).findFirst()
+                .orElse(t.s("whileAccount"));
+        sections.add(section(t.s("dpa.clauses"), List.of(), List.of(t.s("dpa.a"), t.s("dpa.b"), t.s("dpa.c"),
+                t.f("dpa.d", humanDuration(m.changeNoticePeriod())), t.s("dpa.e"), t.f("dpa.f", shortestNotification()), t.f("dpa.g", closure),
+                t.s("dpa.h")), null));
+        JsonObject retention = retentionSection();
+        sections.add(section(t.s("dpa.annex1"), List.of(t.f("dpa.annex1Text", sources.map().holdsContent() ? t.s("dpa.contentStored")
+                : t.s("dpa.contentNotStored"))), List.of(), privacyPolicy().get(1).getJsonObject("table")));
+        sections.add(section(t.s("retention"), List.of(t.s("retentionText")), List.of(), retention.getJsonObject("table")));
+        sections.add(section(t.s("dpa.annex2"), List.of(t.s("dpa.annex2Text")), List.of(
+                t.f("dpa.m.audit", humanDuration(m.auditEventsKept())),
+                t.f("dpa.m.grants", humanDuration(m.grantMaxDuration()), humanDuration(m.breakGlassReviewWithin()),
+                        humanDuration(m.recertificationInterval())),
+                t.f("dpa.m.staff", m.sessionIdleMinutes()), t.s("dpa.m.retention"),
+                t.f("dpa.m.packages", humanPeriod(sources.packagesKeptFor())), t.s("dpa.m.breach")), null));
+        sections.add(commitmentsSection());
+        JsonObject recipients = recipientsSection();
+        sections.add(section(t.s("dpa.annex3"), recipients.getJsonArray("paragraphs").getValuesAs(jakarta.json.JsonString.class).stream()
+                .map(jakarta.json.JsonString::getString).toList(), List.of(), recipients.getJsonObject("table")));
+        return sections;
+    }
+
+    /** The shortest clock that applies to every incident: what the processor can promise the controller. */
+    private String shortestNotification() {
+        return sources.obligations().rules().stream().filter(r -> r.severities().isEmpty() && r.period().startsWith("PT"))
+                .map(r -> Duration.parse(r.period())).min(Duration::compareTo).map(this::humanDuration).orElse(t.s("withoutDelay"));
+    }
+
+    /** A duration as a reader says it: whole days as days, otherwise hours. */
+    private String humanDuration(Duration d) {
+        if (d.toHours() % 24 == 0 && d.toHours() >= 72) {
+            return humanPeriod(java.time.Period.ofDays((int) d.toDays()));
+        }
+        return t.f("hours", d.toHours());
+    }
+
     private List<JsonObject> recordsOfProcessing() {
         List<JsonObject> sections = new ArrayList<>();
         sections.add(section(t.s("ropaController"), List.of(t.f("whoText", sources.controller().name(), sources.controller().contact(),
@@ -250,6 +300,9 @@ public final class DocumentGenerator {
         }
         if (iso.startsWith("P") && iso.endsWith("D")) {
             return t.f("daysOnly", iso.substring(1, iso.length() - 1));
+        }
+        if (iso.startsWith("P") && !iso.contains("T")) {
+            return humanPeriod(java.time.Period.parse(iso));
         }
         return iso;
     }

@@ -91,6 +91,15 @@ public class Documents {
     DocumentSubscriptions subscriptions;
 
     @Inject
+    io.quaestor.access.control.AccessPolicy accessPolicy;
+
+    @Inject
+    io.quaestor.security.control.CredentialVerifier sessions;
+
+    @Inject
+    io.quaestor.audit.control.AuditRetention auditRetention;
+
+    @Inject
     AuditLog audit;
 
     @Inject
@@ -144,7 +153,9 @@ public class Documents {
                 new DocumentGenerator.Controller(controller.name(), controller.contact(), controller.dpo(), controller.authority(),
                         publicUrl + "/privacy/"), ownRecords.schedule().stream().map(e -> new DocumentGenerator.OwnLine(e.line().slug,
                         e.line().table, e.period().toString(), e.line().action.name().toLowerCase(java.util.Locale.ROOT))).toList(),
-                java.time.Period.ofDays((int) packagesKeptFor.toDays()), backups);
+                java.time.Period.ofDays((int) packagesKeptFor.toDays()), backups, new DocumentGenerator.Measures(accessPolicy.maxDuration(),
+                accessPolicy.reviewWithin(), accessPolicy.recertificationInterval(), sessions.idleMinutes(), noticePeriod,
+                auditRetention.totalRetention()));
         return new DocumentGenerator(sources, language).generate(kind);
     }
 

@@ -22,7 +22,11 @@ final class Texts {
             throw new IllegalArgumentException("no document texts in " + language);
         }
         this.language = language;
-        String path = "policy-templates/documents/texts-" + language + ".properties";
+        load("policy-templates/documents/texts-" + language + ".properties");
+        load("dpa/texts-" + language + ".properties");
+    }
+
+    private void load(String path) {
         try (InputStream in = Texts.class.getClassLoader().getResourceAsStream(path)) {
             if (in == null) {
                 throw new IllegalStateException(path + " is missing");

@@ -76,6 +76,11 @@ public class CredentialVerifier {
     @ConfigProperty(name = "quaestor.security.session.idle-minutes", defaultValue = "30")
     int idleMinutes;
 
+    /** After how many minutes without activity a browser session ends. */
+    public int idleMinutes() {
+        return idleMinutes;
+    }
+
     public TokenCheck verifyToken(String presented) {
         if (!ApiTokens.looksLikeToken(presented)) {
             return new TokenCheck(Optional.empty(), Refusal.MALFORMED);
