@@ -119,6 +119,10 @@ class DocumentsIT {
             assertEquals(200, api.post("api/escalation-contacts/" + contact + "/deactivation", "", admin).status());
         }
         String after = api.get("api/documents/conformance", officer).body();
+        JsonObject history = api.get("api/documents/conformance/history?limit=5", new Api.Bearer(StaffFixtures.token(api, Role.AUDITOR)))
+                .array().getJsonObject(1);
+        assertFalse(history.getBoolean("conforms"), "the auditor sees the broken promise in the history: " + history);
+        assertEquals(422, api.get("api/documents/conformance/history?limit=0", officer).status());
         assertFalse(after.contains("retention of") || after.contains("never stored") || after.contains("recipients:"),
                 "the promises hold again: " + after);
         assertEquals(201, api.post("api/documents/privacy-policy/versions?language=en", "", officer).status());

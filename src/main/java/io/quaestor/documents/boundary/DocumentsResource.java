@@ -77,6 +77,14 @@ public class DocumentsResource {
     }
 
     @GET
+    @Path("conformance/history")
+    @RolesAllowed({Role.Names.PRIVACY_OFFICER, Role.Names.ADMIN, Role.Names.AUDITOR})
+    @Operation(summary = "The recorded runs of the promise check, newest first (limit 1 to 500, default 50): since when a promise was broken and when it held again")
+    public List<Documents.Conformance> conformanceHistory(@QueryParam("limit") String limit) {
+        return documents.history((int) Params.number("limit", limit, 50, 1, 500));
+    }
+
+    @GET
     @Path("{kind}/draft")
     @RolesAllowed({Role.Names.PRIVACY_OFFICER, Role.Names.ADMIN, Role.Names.AUDITOR})
     @Operation(summary = "The document as the live configuration generates it now, and what publishing it would change (material or not)")

@@ -154,6 +154,8 @@ public final class DocumentGenerator {
         }
         rows.add(List.of("quaestor.access_package", t.s("own.access-packages"),
                 t.f("own.packagesPeriod", humanPeriod(sources.packagesKeptFor())), t.s("byPackageTimers")));
+        rows.add(List.of("quaestor.audit_event", t.s("own.audit"), t.f("own.auditPeriod", humanDuration(sources.measures().auditEventsKept())),
+                t.s("byAuditRetention")));
         rows.add(List.of("quaestor.document_subscription", t.s("own.subscriptions"), t.s("own.subscriptionsPeriod"), t.s("byUnsubscribing")));
         rows.add(List.of(t.s("backups.where"), t.s("backups.what"), t.f("backups.period", humanPeriod(sources.backups())),
                 t.s("backups.enforcedBy")));

@@ -377,7 +377,44 @@ public class Documents {
             }
         }
         mismatches.sort(java.util.Comparator.comparing(Mismatch::document).thenComparing(Mismatch::line));
-        return new Conformance(now, mismatches.isEmpty(), mismatches);
+        Conformance result = new Conformance(now, mismatches.isEmpty(), mismatches);
+        record(result);
+        return result;
+    }
+
+    /** Every check is kept, so that an auditor sees since when a promise was broken and when it held again. */
+    private void record(Conformance result) {
+        jakarta.json.JsonArrayBuilder found = Json.createArrayBuilder();
+        result.mismatches().forEach(m -> found.add(Json.createObjectBuilder().add("document", m.document()).add("line", m.line())
+                .add("evidence", m.evidence())));
+        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(
+                "INSERT INTO document_conformance_check (checked_at, conforms, mismatches) VALUES (?, ?, ?::jsonb)")) {
+            s.setObject(1, Timestamps.utc(result.checkedAt()));
+            s.setBoolean(2, result.conforms());
+            s.setString(3, found.build().toString());
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("the promise check could not be recorded", e);
+        }
+    }
+
+    /** The latest recorded checks, newest first. */
+    public List<Conformance> history(int limit) {
+        List<Conformance> checks = new ArrayList<>();
+        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT checked_at, conforms, mismatches::text FROM document_conformance_check ORDER BY checked_at DESC, id DESC LIMIT ?")) {
+            s.setInt(1, limit);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    List<Mismatch> found = Json.createReader(new StringReader(rs.getString(3))).readArray().stream().map(v -> v.asJsonObject())
+                            .map(o -> new Mismatch(o.getString("document"), o.getString("line"), o.getString("evidence"))).toList();
+                    checks.add(new Conformance(Timestamps.instant(rs, 1), rs.getBoolean(2), found));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the promise check history could not be read", e);
+        }
+        return checks;
     }
 
     /**
