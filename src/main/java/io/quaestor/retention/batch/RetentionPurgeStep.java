@@ -23,7 +23,7 @@ import java.time.ZoneOffset;
 import java.util.UUID;
 
 /**
- * One partition of the purge: deletes the rule's expired rows for one tenant in keyset chunks,
+ * One partition of the purge: deletes the rule's expired rows for one tenant in chunks (windows of the clock),
  * writing the position after every chunk (the checkpoint), and sizing the next chunk so that each
  * takes about the configured time: long enough to be efficient, short enough not to hold up the
  * gateway's own writes. Stops between chunks when the run is stopped.

@@ -7,21 +7,28 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Deletes one rule's expired rows for one tenant in chunks: keyset order on the clock column and
- * the row's key, so each chunk starts where the last one ended (the position is the checkpoint a
- * restarted job resumes from), and each chunk is its own short transaction, so the gateway's own
+ * Deletes one rule's expired rows for one tenant in chunks, each a window of the clock column:
+ * one DELETE on the server per chunk, pruned by PostgreSQL to the one or two time partitions the
+ * window touches, with no row or address travelling to the client. Each window starts where the
+ * last one ended (the position is the checkpoint a restarted job resumes from) and is sized from
+ * the density the last one met, and each chunk is its own short transaction, so the gateway's own
  * writes are never held up for long. Rows of accounts under a legal hold are skipped; the hold
  * check runs again inside each deleting transaction, before it commits, and a chunk whose holds
  * changed is rolled back. A dry run counts what would go and touches nothing.
  */
 public final class RetentionPurge {
 
-    /** Where the purge stands: the last (clock, key) handled; null for the start. */
+    /**
+     * Where the purge stands: every expired row with a clock before {@code clock} is handled (a
+     * {@code key} from runs of the earlier keyset purge is kept but no longer needed: resuming at
+     * its clock, inclusive, handles the rest); null for the start.
+     */
     public record Position(Instant clock, String key) {
     }
 
@@ -52,34 +59,95 @@ public final class RetentionPurge {
         }
     }
 
+    /** The narrowest and widest clock window one chunk covers. */
+    private static final Duration MIN_WINDOW = Duration.ofSeconds(1);
+    private static final Duration FIRST_WINDOW = Duration.ofMinutes(10);
+
     private final DataSource store;
     private final Target target;
-    private boolean direct = true;
+    /** The clock window of the next chunk, sized from the rows per second of clock the last one met. */
+    private Duration window = FIRST_WINDOW;
 
     public RetentionPurge(DataSource store, Target target) {
         this.store = store;
         this.target = target;
     }
 
-    /** Deletes (or, dry, counts) at most {@code size} expired rows after {@code from}. */
+    /**
+     * Deletes (or, dry, counts) the expired rows of the next window of the clock, about {@code size}
+     * of them. The window starts where the last one ended ({@code from}, inclusive; the oldest
+     * expired row at the start) and is sized from the rows per second of clock the last chunk met.
+     * Windows are half-open and follow each other, so every row falls in exactly one.
+     */
     public Chunk next(Position from, int size, HeldAccounts held, boolean dryRun) throws Exception {
         try (Connection c = store.getConnection()) {
             return io.quaestor.platform.persistence.LocalTransaction.in(c, tx -> {
                 List<String> heldNow = held.now();
-                Chunk chunk = run(tx, from, size, heldNow, dryRun);
+                Instant low = from == null ? oldest(tx, heldNow) : from.clock();
+                if (low == null || !low.isBefore(target.cutoff())) {
+                    return new Chunk(0, from, true);
+                }
+                Instant high = low.plus(window).isBefore(target.cutoff()) ? low.plus(window) : target.cutoff();
+                long rows = inWindow(tx, low, high, heldNow, dryRun);
                 if (!dryRun && !heldNow.equals(held.now())) {
                     throw new IllegalStateException("legal holds changed during the chunk; it was rolled back");
                 }
-                return chunk;
+                resize(size, rows, Duration.between(low, high));
+                return new Chunk(rows, new Position(high, null), !high.isBefore(target.cutoff()));
             });
+        }
+    }
+
+    /** The next window holds about {@code size} rows at the density just met; an empty one quadruples. */
+    private void resize(int size, long rows, Duration covered) {
+        Duration next;
+        if (rows == 0) {
+            next = covered.multipliedBy(4);
+        } else {
+            double nanosPerRow = (double) covered.toNanos() / rows;
+            next = Duration.ofNanos((long) Math.min(Long.MAX_VALUE / 4.0, nanosPerRow * size));
+            Duration limit = covered.multipliedBy(4);
+            next = next.compareTo(limit) > 0 ? limit : next;
+        }
+        window = next.compareTo(MIN_WINDOW) < 0 ? MIN_WINDOW : next;
+    }
+
+    /** One statement on the server: the rows of the window go (or are counted), nothing travels to the client. */
+    private long inWindow(Connection c, Instant low, Instant high, List<String> heldAccounts, boolean dryRun) throws SQLException {
+        String where = "t." + q(target.clockColumn()) + " >= ? AND " + where(!heldAccounts.isEmpty());
+        String sql = dryRun ? "SELECT count(*) FROM " + q(target.table()) + " t WHERE " + where
+                : "DELETE FROM " + q(target.table()) + " t WHERE " + where;
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setTimestamp(1, Timestamp.from(low));
+            bind(c, s, 2, high, heldAccounts);
+            if (dryRun) {
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+            return s.executeLargeUpdate();
+        }
+    }
+
+    /** The clock of the oldest expired row (held accounts aside); null when none is left. */
+    private Instant oldest(Connection c, List<String> heldAccounts) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT min(t." + q(target.clockColumn()) + ") FROM " + q(target.table())
+                + " t WHERE " + where(!heldAccounts.isEmpty()))) {
+            bind(c, s, 1, target.cutoff(), heldAccounts);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                Timestamp oldest = rs.getTimestamp(1);
+                return oldest == null ? null : oldest.toInstant();
+            }
         }
     }
 
     /** How many rows are expired now, held accounts aside (the dry run's total). */
     public long expired(List<String> heldAccounts) throws SQLException {
         try (Connection c = store.getConnection(); PreparedStatement s = c.prepareStatement("SELECT count(*) FROM " + q(target.table())
-                + " t WHERE " + where(false, !heldAccounts.isEmpty()))) {
-            bind(c, s, null, heldAccounts);
+                + " t WHERE " + where(!heldAccounts.isEmpty()))) {
+            bind(c, s, 1, target.cutoff(), heldAccounts);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -89,89 +157,17 @@ public final class RetentionPurge {
 
     /** The oldest row still here past the cutoff (held accounts aside); null when none is overdue. */
     public Instant oldestExpired(List<String> heldAccounts) throws SQLException {
-        try (Connection c = store.getConnection(); PreparedStatement s = c.prepareStatement("SELECT min(t." + q(target.clockColumn())
-                + ") FROM " + q(target.table()) + " t WHERE " + where(false, !heldAccounts.isEmpty()))) {
-            bind(c, s, null, heldAccounts);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                Timestamp oldest = rs.getTimestamp(1);
-                return oldest == null ? null : oldest.toInstant();
-            }
+        try (Connection c = store.getConnection()) {
+            return oldest(c, heldAccounts);
         }
     }
 
-    /**
-     * Selects the chunk in keyset order, then deletes its rows by physical address, partition by
-     * partition: a DELETE joined to the selection on a partitioned table would be planned against
-     * every partition, while a delete by ctid from the one partition holding the rows is direct.
-     */
-    private Chunk run(Connection c, Position from, int size, List<String> heldAccounts, boolean dryRun) throws SQLException {
-        String select = "SELECT t." + q(target.clockColumn()) + ", t." + q(target.keyColumn()) + "::text, t.tableoid::regclass::text, "
-                + "t.ctid::text FROM " + q(target.table()) + " t WHERE " + where(from != null, !heldAccounts.isEmpty())
-                + " ORDER BY t." + q(target.clockColumn()) + ", t." + q(target.keyColumn()) + " LIMIT " + size;
-        long rows = 0;
-        Position last = from;
-        java.util.Map<String, List<String>> byPartition = new java.util.LinkedHashMap<>();
-        try (PreparedStatement s = c.prepareStatement(select)) {
-            bind(c, s, from, heldAccounts);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    rows++;
-                    last = new Position(rs.getTimestamp(1).toInstant(), rs.getString(2));
-                    byPartition.computeIfAbsent(rs.getString(3), k -> new ArrayList<>()).add(rs.getString(4));
-                }
-            }
-        }
-        if (!dryRun) {
-            long deleted = 0;
-            for (java.util.Map.Entry<String, List<String>> partition : byPartition.entrySet()) {
-                deleted += deleteFrom(c, partition.getKey(), partition.getValue());
-            }
-            if (deleted != rows) {
-                throw new IllegalStateException("the chunk changed while it was deleted; it is rolled back and retried");
-            }
-        }
-        return new Chunk(rows, last, rows < size);
-    }
-
-    /**
-     * Deletes rows of one partition by physical address: from the partition itself when the role
-     * may (the direct way), else through the parent table, whose grant is what a role that does not
-     * own the partitions has (every partition then looked at, filtered by the partition's oid).
-     */
-    private long deleteFrom(Connection c, String partition, List<String> ctids) throws SQLException {
-        java.sql.Array addresses = c.createArrayOf("text", ctids.toArray());
-        if (direct) {
-            java.sql.Savepoint before = c.setSavepoint();
-            // The partition's name comes from PostgreSQL's own regclass output, already quoted where it must be.
-            try (PreparedStatement d = c.prepareStatement("DELETE FROM " + partition + " WHERE ctid = ANY(?::tid[])")) {
-                d.setArray(1, addresses);
-                long n = d.executeUpdate();
-                c.releaseSavepoint(before);
-                return n;
-            } catch (SQLException e) {
-                if (!"42501".equals(e.getSQLState())) {
-                    throw e;
-                }
-                c.rollback(before);
-                direct = false;
-            }
-        }
-        try (PreparedStatement d = c.prepareStatement("DELETE FROM " + q(target.table()) + " WHERE tableoid = ?::regclass AND ctid = ANY(?::tid[])")) {
-            d.setString(1, partition);
-            d.setArray(2, addresses);
-            return d.executeUpdate();
-        }
-    }
-
-    private String where(boolean after, boolean skipAccounts) {
+    /** The rows the rule lets go: before the upper bound, of the tenant, not of a held account. */
+    private String where(boolean skipAccounts) {
         List<String> conditions = new ArrayList<>();
         conditions.add("t." + q(target.clockColumn()) + " < ?");
         if (target.tenant() != null) {
             conditions.add("t." + q(target.tenantColumn()) + " = ?::" + target.tenantType());
-        }
-        if (after) {
-            conditions.add("(t." + q(target.clockColumn()) + ", t." + q(target.keyColumn()) + ") > (?, ?::" + target.keyType() + ")");
         }
         if (skipAccounts && target.heldRows() != null) {
             conditions.add("(" + target.heldRows() + ") IS NOT TRUE");
@@ -179,15 +175,12 @@ public final class RetentionPurge {
         return String.join(" AND ", conditions);
     }
 
-    private void bind(Connection c, PreparedStatement s, Position from, List<String> heldAccounts) throws SQLException {
-        int i = 1;
-        s.setTimestamp(i++, Timestamp.from(target.cutoff()));
+    /** Binds, from parameter {@code first} on: the upper clock bound, the tenant, the held accounts. */
+    private void bind(Connection c, PreparedStatement s, int first, Instant upTo, List<String> heldAccounts) throws SQLException {
+        int i = first;
+        s.setTimestamp(i++, Timestamp.from(upTo));
         if (target.tenant() != null) {
             s.setString(i++, target.tenant());
-        }
-        if (from != null) {
-            s.setTimestamp(i++, Timestamp.from(from.clock()));
-            s.setString(i++, from.key());
         }
         if (!heldAccounts.isEmpty() && target.heldRows() != null) {
             Array array = c.createArrayOf("text", heldAccounts.toArray());
