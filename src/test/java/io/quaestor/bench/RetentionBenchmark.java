@@ -6,6 +6,7 @@ import io.quaestor.datamap.entity.DataMap;
 import io.quaestor.launcher.EmbeddedDatabase;
 import io.quaestor.referencestore.generator.GatewayDataGenerator;
 import io.quaestor.referencestore.generator.GenerationPlan;
+import io.quaestor.retention.control.PurgePacer;
 import io.quaestor.retention.control.RetentionPurge;
 import io.quaestor.retention.control.RetentionRules;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -17,6 +18,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -41,6 +43,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class RetentionBenchmark implements Benchmark {
 
     private static final int[] PERIODS = {30, 60, 90, 180};
+    /** RetentionPurgeStep's pacing defaults (quaestor.retention.max-rows-per-second, busy-factor); -Dbench.retention.ceiling to try another. */
+    private static final double CEILING = Double.parseDouble(System.getProperty("bench.retention.ceiling", "60000"));
+    private static final int[] PACING = new int[2];
 
     @Override
     public String name() {
@@ -51,7 +56,7 @@ final class RetentionBenchmark implements Benchmark {
     public String description() {
         return "Retention purge on 10,000,000 metadata rows over 120 days, 50 tenants with periods of 30/60/90/180 days, split "
                 + "into two halves with the same mix. Engine: io.quaestor.retention.control.RetentionPurge as the batch step drives it "
-                + "(keyset chunks sized to 0.25 s, a checkpoint UPDATE after each, on one kept connection as a pool gives) on one half; baseline: psql DELETE ... WHERE "
+                + "(clock-window chunks sized to 0.25 s, paced under the step's write-rate ceiling, a checkpoint UPDATE after each, on one kept connection as a pool gives) on one half; baseline: psql DELETE ... WHERE "
                 + "organization_id = t AND occurred_at < cutoff per tenant of the other half. Partitions: engine-style DETACH + DROP "
                 + "of 20 expired daily partitions (50,000 rows each) against psql DROP TABLE of 20 identical ones. Insert latency: "
                 + "single-row INSERTs at about 200/s into request_metadata during the purge, against the same load without it. "
@@ -83,7 +88,7 @@ final class RetentionBenchmark implements Benchmark {
                 s.setString(2, e.getKey());
                 s.executeUpdate();
             }
-            c.createStatement().execute("CREATE TABLE IF NOT EXISTS bench_checkpoint (seq int PRIMARY KEY, position text, rows bigint)");
+            c.createStatement().execute("CREATE TABLE IF NOT EXISTS bench_checkpoint (seq int PRIMARY KEY, position text, rows bigint, pending text)");
             c.createStatement().execute("INSERT INTO bench_checkpoint VALUES (1, null, 0) ON CONFLICT DO NOTHING");
             c.createStatement().execute("VACUUM ANALYZE request_metadata");
         }
@@ -134,6 +139,8 @@ final class RetentionBenchmark implements Benchmark {
                         String.format("%,.0f", rawRows / rawSeconds), String.format("%.2f×", (engineRows[0] / engineSeconds[0]) / (rawRows / rawSeconds))),
                 new Figure("20 expired partitions (1,000,000 rows) detached and dropped", String.format("%.2f s", drops[0]),
                         String.format("%.2f s (psql DROP TABLE)", drops[1]), String.format("%.2f×", drops[0] / drops[1])),
+                new Figure("pacing: ceiling / back-offs / pauses", String.format("%,.0f rows/s / %d / %.1f s", CEILING, PACING[0], PACING[1] / 1000.0),
+                        "", ""),
                 new Figure("insert latency p50 / p99 during the purge", String.format("%.2f / %.2f ms", during.percentileMillis(50), during.percentileMillis(99)),
                         String.format("%.2f / %.2f ms (no purge)", idle.percentileMillis(50), idle.percentileMillis(99)), String.format("%.2f× (p99)", during.percentileMillis(99) / idle.percentileMillis(99))));
     }
@@ -144,32 +151,43 @@ final class RetentionBenchmark implements Benchmark {
      * connection per chunk would measure PostgreSQL's authentication, not the purge).
      */
     private static long purge(PGSimpleDataSource store, DataMap map, RetentionRules.Cutoff cutoff) throws Exception {
-        try (Connection kept = store.getConnection()) {
-            return purge(pooled(kept), cutoff);
+        try (Connection kept = store.getConnection(); Connection checkpoints = store.getConnection()) {
+            return purge(pooled(kept), checkpoints, cutoff);
         }
     }
 
-    private static long purge(javax.sql.DataSource gateway, RetentionRules.Cutoff cutoff) throws Exception {
+    /** As the step: the pending chunk written before each commit and the checkpoint after it, on a connection of their own (Quaestor's database in production). */
+    private static long purge(javax.sql.DataSource gateway, Connection checkpoints, RetentionRules.Cutoff cutoff) throws Exception {
         RetentionPurge purge = new RetentionPurge(gateway, new RetentionPurge.Target("request_metadata", "occurred_at", "request_id", "uuid",
                 "organization_id", "uuid", cutoff.tenant(), "account_id", cutoff.cutoff()));
         RetentionPurge.Position position = null;
-        int size = 2_000;
+        PurgePacer pacer = new PurgePacer(CEILING, 3);
+        int size = 10_000;
         long rows = 0;
         while (true) {
             long started = System.nanoTime();
-            RetentionPurge.Chunk chunk = purge.next(position, size, List::of, false);
+            RetentionPurge.Chunk chunk = purge.next(position, size, List::of, false, pending -> {
+                try (PreparedStatement s = checkpoints.prepareStatement("UPDATE bench_checkpoint SET pending = ? WHERE seq = 1")) {
+                    s.setString(1, pending.next().clock() + "/" + pending.rows());
+                    s.executeUpdate();
+                }
+            });
             long nanos = System.nanoTime() - started;
             rows += chunk.rows();
             position = chunk.next();
-            try (Connection c = gateway.getConnection(); PreparedStatement s = c.prepareStatement(
-                    "UPDATE bench_checkpoint SET position = ?, rows = rows + ? WHERE seq = 1")) {
-                s.setString(1, position == null ? null : position.clock() + "/" + position.key());
+            try (PreparedStatement s = checkpoints.prepareStatement(
+                    "UPDATE bench_checkpoint SET position = ?, rows = rows + ?, pending = NULL WHERE seq = 1")) {
+                s.setString(1, position == null ? null : position.clock().toString());
                 s.setLong(2, chunk.rows());
                 s.executeUpdate();
             }
             if (chunk.done()) {
+                PACING[0] += pacer.backoffs();
+                PACING[1] += (int) pacer.paused().toMillis();
                 return rows;
             }
+            Duration pause = pacer.pauseAfter(chunk.rows(), Duration.ofNanos(nanos), RetentionPurge.probe(gateway));
+            Thread.sleep(pause.toMillis(), pause.toNanosPart() % 1_000_000);
             double ratio = 250_000_000.0 / Math.max(nanos, 1);
             size = (int) Math.max(200, Math.min(50_000, size * Math.max(0.5, Math.min(2.0, ratio))));
         }

@@ -61,6 +61,7 @@ public final class RetentionPurge {
 
     /** The narrowest and widest clock window one chunk covers. */
     private static final Duration MIN_WINDOW = Duration.ofSeconds(1);
+    /** Resuming from a checkpoint, before any density is known. */
     private static final Duration FIRST_WINDOW = Duration.ofMinutes(10);
 
     private final DataSource store;
@@ -80,6 +81,17 @@ public final class RetentionPurge {
      * Windows are half-open and follow each other, so every row falls in exactly one.
      */
     public Chunk next(Position from, int size, HeldAccounts held, boolean dryRun) throws Exception {
+        return next(from, size, held, dryRun, chunk -> { });
+    }
+
+    /** What must be written before a chunk commits on the store (the pending chunk of the checkpoint). */
+    @FunctionalInterface
+    public interface BeforeCommit {
+        void record(Chunk chunk) throws Exception;
+    }
+
+    /** As {@link #next(Position, int, HeldAccounts, boolean)}, calling {@code beforeCommit} after the delete and before its commit. */
+    public Chunk next(Position from, int size, HeldAccounts held, boolean dryRun, BeforeCommit beforeCommit) throws Exception {
         try (Connection c = store.getConnection()) {
             return io.quaestor.platform.persistence.LocalTransaction.in(c, tx -> {
                 List<String> heldNow = held.now();
@@ -87,29 +99,52 @@ public final class RetentionPurge {
                 if (low == null || !low.isBefore(target.cutoff())) {
                     return new Chunk(0, from, true);
                 }
+                if (from == null) {
+                    // A first guess: a 64th of what is expired; the next window is sized from what this one met.
+                    Duration span = Duration.between(low, target.cutoff()).dividedBy(64);
+                    window = span.compareTo(MIN_WINDOW) < 0 ? MIN_WINDOW : span;
+                }
                 Instant high = low.plus(window).isBefore(target.cutoff()) ? low.plus(window) : target.cutoff();
                 long rows = inWindow(tx, low, high, heldNow, dryRun);
                 if (!dryRun && !heldNow.equals(held.now())) {
                     throw new IllegalStateException("legal holds changed during the chunk; it was rolled back");
                 }
                 resize(size, rows, Duration.between(low, high));
-                return new Chunk(rows, new Position(high, null), !high.isBefore(target.cutoff()));
+                Chunk chunk = new Chunk(rows, new Position(high, null), !high.isBefore(target.cutoff()));
+                if (!dryRun) {
+                    beforeCommit.record(chunk);
+                }
+                return chunk;
             });
         }
     }
 
-    /** The next window holds about {@code size} rows at the density just met; an empty one quadruples. */
+    /**
+     * The next window holds about {@code size} rows at the density just met. A window with too few
+     * rows to judge the density by grows at most eightfold, an empty one eightfold.
+     */
     private void resize(int size, long rows, Duration covered) {
         Duration next;
         if (rows == 0) {
-            next = covered.multipliedBy(4);
+            next = covered.multipliedBy(8);
         } else {
             double nanosPerRow = (double) covered.toNanos() / rows;
-            next = Duration.ofNanos((long) Math.min(Long.MAX_VALUE / 4.0, nanosPerRow * size));
-            Duration limit = covered.multipliedBy(4);
-            next = next.compareTo(limit) > 0 ? limit : next;
+            next = Duration.ofNanos((long) Math.min(Long.MAX_VALUE / 16.0, nanosPerRow * size));
+            Duration limit = covered.multipliedBy(8);
+            next = rows < 16 && next.compareTo(limit) > 0 ? limit : next;
         }
         window = next.compareTo(MIN_WINDOW) < 0 ? MIN_WINDOW : next;
+    }
+
+    /** A round trip to the store, timed: how busy it is, for the purge's pacing. */
+    public static Duration probe(DataSource store) throws SQLException {
+        try (Connection c = store.getConnection(); PreparedStatement s = c.prepareStatement("SELECT 1")) {
+            long started = System.nanoTime();
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+            }
+            return Duration.ofNanos(System.nanoTime() - started);
+        }
     }
 
     /** One statement on the server: the rows of the window go (or are counted), nothing travels to the client. */
@@ -127,6 +162,13 @@ public final class RetentionPurge {
                 }
             }
             return s.executeLargeUpdate();
+        }
+    }
+
+    /** How many of the rule's rows are in the window {@code [low, high)} (held accounts aside): a pending chunk's test after a crash. */
+    public long inWindow(Instant low, Instant high, List<String> heldAccounts) throws SQLException {
+        try (Connection c = store.getConnection()) {
+            return inWindow(c, low, high, heldAccounts, true);
         }
     }
 

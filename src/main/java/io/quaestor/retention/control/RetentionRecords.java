@@ -100,6 +100,11 @@ public class RetentionRecords {
             if (p.heldBy() != null) {
                 rule.add("keptByHold", p.heldBy());
             }
+            if (p.rateCeiling() != null) {
+                // How the purge paced itself for the gateway: the ceiling it ended at, its back-offs, its pauses.
+                rule.add("pacing", Json.createObjectBuilder().add("rowsPerSecondCeiling", Math.round(p.rateCeiling()))
+                        .add("backoffs", p.backoffs()).add("pausedMillis", p.pausedMillis()));
+            }
             rules.add(rule);
             byCategory.merge(p.store() + "/" + p.category(), p.rowsDeleted(), Long::sum);
             total += p.rowsDeleted();

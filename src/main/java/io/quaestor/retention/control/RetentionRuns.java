@@ -50,7 +50,7 @@ public class RetentionRuns {
     /** One store x rule x tenant of a run, with how far it got. */
     public record Partition(UUID runId, int seq, String store, String table, String category, String tenant, Instant cutoff,
                             int daysApplied, String reason, String heldBy, Instant positionClock, String positionKey,
-                            long rowsDeleted, boolean done) {
+                            long rowsDeleted, boolean done, Double rateCeiling, int backoffs, long pausedMillis) {
     }
 
     @Resource(lookup = Datasources.QUAESTOR)
@@ -230,14 +230,15 @@ public class RetentionRuns {
     public List<Partition> partitions(UUID runId) {
         List<Partition> partitions = new ArrayList<>();
         try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement("SELECT run_id, seq, store, table_name, "
-                + "category, tenant, cutoff, days_applied, reason, held_by, position_clock, position_key, rows_deleted, done "
-                + "FROM retention_partition WHERE run_id = ? ORDER BY seq")) {
+                + "category, tenant, cutoff, days_applied, reason, held_by, position_clock, position_key, rows_deleted, done, "
+                + "rate_ceiling, backoffs, paused_ms FROM retention_partition WHERE run_id = ? ORDER BY seq")) {
             s.setObject(1, runId);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     partitions.add(new Partition(rs.getObject(1, UUID.class), rs.getInt(2), rs.getString(3), rs.getString(4),
                             rs.getString(5), rs.getString(6), Timestamps.instant(rs, 7), rs.getInt(8), rs.getString(9), rs.getString(10),
-                            Timestamps.instant(rs, 11), rs.getString(12), rs.getLong(13), rs.getBoolean(14)));
+                            Timestamps.instant(rs, 11), rs.getString(12), rs.getLong(13), rs.getBoolean(14),
+                            rs.getObject(15) == null ? null : rs.getDouble(15), rs.getInt(16), rs.getLong(17)));
                 }
             }
         } catch (SQLException e) {
