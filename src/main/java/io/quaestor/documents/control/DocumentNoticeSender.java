@@ -9,7 +9,6 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.mail.MessagingException;
-import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import javax.sql.DataSource;
@@ -65,65 +64,74 @@ public class DocumentNoticeSender implements Outbox {
         return mailer.configured();
     }
 
+    /**
+     * Claims, mails and settles one notice in a local transaction of its own connection, as
+     * {@link io.quaestor.platform.outbox.OutboxRows#deliverNext} does and for its reason: the row
+     * lock must last for the whole delivery, which a JTA transaction on an executor thread did not
+     * keep.
+     */
     @Override
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
     public boolean deliverNext() {
-        Instant now = clock.instant();
         try (Connection c = quaestor.getConnection()) {
-            UUID id;
-            String kind;
-            String language;
-            int version;
-            boolean confirmation;
-            int attempts;
-            UUID subscriber;
-            String email;
-            try (PreparedStatement s = c.prepareStatement(CLAIM)) {
-                s.setObject(1, Timestamps.utc(now));
-                try (ResultSet rs = s.executeQuery()) {
-                    if (!rs.next()) {
-                        return false;
-                    }
-                    id = rs.getObject(1, UUID.class);
-                    kind = rs.getString(2);
-                    language = rs.getString(3);
-                    version = rs.getInt(4);
-                    confirmation = rs.getString(5).equals("CONFIRMATION");
-                    attempts = rs.getInt(6);
-                    subscriber = rs.getObject(7, UUID.class);
-                    email = rs.getString(8);
-                }
-            }
-            if (subscriber == null) {
-                close(c, id, now, "UNSUBSCRIBED", null);
-                return true;
-            }
-            Texts t = new Texts(language);
-            String unsubscribe = publicUrl + "/privacy/subscribe.html#unsubscribe=" + subscriptions.token(subscriber, "unsubscribe");
-            String subject;
-            String body;
-            if (confirmation) {
-                subject = t.s("mail.confirmSubject");
-                body = t.f("mail.confirmBody", publicUrl + "/privacy/subscribe.html#confirm=" + subscriptions.token(subscriber, "confirm"),
-                        DocumentSubscriptions.CONFIRM_WITHIN.toDays());
-            } else {
-                Documents.Version v = documents.require(DocumentGenerator.Kind.of(kind).orElseThrow(), language, version);
-                subject = t.f("mail.changeSubject", v.body().getString("title"));
-                body = t.f("mail.changeBody", v.body().getString("title"), v.effectiveAt().toString().substring(0, 10),
-                        "- " + String.join("\n- ", v.changes()), publicUrl + "/privacy/documents.html#" + kind + (language.equals("en") ? "" : "/" + language),
-                        unsubscribe);
-            }
-            try {
-                mailer.send(email, subject, body, now);
-            } catch (MessagingException e) {
-                retryLater(c, id, attempts, now, e.getClass().getSimpleName());
-                return true;
-            }
-            close(c, id, now, "SENT", null);
-            return true;
-        } catch (SQLException e) {
-            throw new IllegalStateException("the document notices could not be read", e);
+            return io.quaestor.platform.persistence.LocalTransaction.in(c, this::deliverNext);
+        } catch (Exception e) {
+            throw new IllegalStateException("the document notices could not be worked", e);
         }
+    }
+
+    private boolean deliverNext(Connection c) throws SQLException {
+        Instant now = clock.instant();
+        UUID id;
+        String kind;
+        String language;
+        int version;
+        boolean confirmation;
+        int attempts;
+        UUID subscriber;
+        String email;
+        try (PreparedStatement s = c.prepareStatement(CLAIM)) {
+            s.setObject(1, Timestamps.utc(now));
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return false;
+                }
+                id = rs.getObject(1, UUID.class);
+                kind = rs.getString(2);
+                language = rs.getString(3);
+                version = rs.getInt(4);
+                confirmation = rs.getString(5).equals("CONFIRMATION");
+                attempts = rs.getInt(6);
+                subscriber = rs.getObject(7, UUID.class);
+                email = rs.getString(8);
+            }
+        }
+        if (subscriber == null) {
+            close(c, id, now, "UNSUBSCRIBED", null);
+            return true;
+        }
+        Texts t = new Texts(language);
+        String unsubscribe = publicUrl + "/privacy/subscribe.html#unsubscribe=" + subscriptions.token(subscriber, "unsubscribe");
+        String subject;
+        String body;
+        if (confirmation) {
+            subject = t.s("mail.confirmSubject");
+            body = t.f("mail.confirmBody", publicUrl + "/privacy/subscribe.html#confirm=" + subscriptions.token(subscriber, "confirm"),
+                    DocumentSubscriptions.CONFIRM_WITHIN.toDays());
+        } else {
+            Documents.Version v = documents.require(DocumentGenerator.Kind.of(kind).orElseThrow(), language, version);
+            subject = t.f("mail.changeSubject", v.body().getString("title"));
+            body = t.f("mail.changeBody", v.body().getString("title"), v.effectiveAt().toString().substring(0, 10),
+                    "- " + String.join("\n- ", v.changes()), publicUrl + "/privacy/documents.html#" + kind + (language.equals("en") ? "" : "/" + language),
+                    unsubscribe);
+        }
+        try {
+            mailer.send(email, subject, body, now);
+        } catch (MessagingException e) {
+            retryLater(c, id, attempts, now, e.getClass().getSimpleName());
+            return true;
+        }
+        close(c, id, now, "SENT", null);
+        return true;
     }
 
     private static void close(Connection c, UUID id, Instant now, String outcome, String error) throws SQLException {
