@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,6 +87,32 @@ class RetentionPurgeTest {
         int[] calls = {0};
         assertThrows(IllegalStateException.class, () -> purge.next(null, 50, () -> calls[0]++ == 0 ? List.of() : List.of("someone"), false));
         assertEquals(before, count("organization_id = '" + OTHER + "'"));
+    }
+
+    @Test
+    void aChunkPendingWhenTheJobDiedIsKnownByWhetherItsWindowStillHoldsItsRows() throws Exception {
+        String tenant = UUID.randomUUID().toString();
+        try (Connection c = store.getConnection(); Statement s = c.createStatement()) {
+            rows(s, tenant, UUID.randomUUID().toString(), 200, "45 days");
+        }
+        Instant cutoff = Instant.now().minus(30, ChronoUnit.DAYS);
+        RetentionPurge.Target target = new RetentionPurge.Target("request_metadata", "occurred_at", "request_id", "uuid",
+                "organization_id", "uuid", tenant, "account_id", cutoff);
+        RetentionPurge.Chunk[] pending = new RetentionPurge.Chunk[1];
+        // Died after recording the chunk as pending, before the store committed it.
+        assertThrows(IllegalStateException.class, () -> new RetentionPurge(store, target).next(null, 50, List::of, false, chunk -> {
+            pending[0] = chunk;
+            throw new IllegalStateException("the JVM died here");
+        }));
+        assertTrue(pending[0].rows() > 0);
+        assertFalse(new RetentionPurge(store, target).committed(null, pending[0].next().clock(), pending[0].rows(), List.of()),
+                "rolled back: its rows are still there");
+        // Died after the store committed, before the checkpoint was written.
+        RetentionPurge.Chunk[] recorded = new RetentionPurge.Chunk[1];
+        RetentionPurge.Chunk done = new RetentionPurge(store, target).next(null, 50, List::of, false, chunk -> recorded[0] = chunk);
+        assertEquals(recorded[0], done);
+        assertTrue(new RetentionPurge(store, target).committed(null, recorded[0].next().clock(), recorded[0].rows(), List.of()),
+                "committed: its window is empty, so its rows are counted on restart");
     }
 
     private static RetentionPurge.Target target(Instant cutoff) {

@@ -169,8 +169,7 @@ public class RetentionPurgeStep extends AbstractBatchlet {
      */
     private RetentionPurge.Position settle(UUID run, int partition, RetentionPurge purge, RetentionPurge.Position position,
                                            Instant pendingClock, long pendingRows) throws Exception {
-        Instant low = position == null ? Instant.EPOCH : position.clock();
-        boolean committed = pendingRows > 0 && purge.inWindow(low, pendingClock, stores.heldAccounts()) == 0;
+        boolean committed = purge.committed(position, pendingClock, pendingRows, stores.heldAccounts());
         try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(committed
                 ? "UPDATE retention_partition SET position_clock = pending_clock, position_key = NULL, rows_deleted = rows_deleted + pending_rows, "
                 + "pending_clock = NULL, pending_rows = NULL WHERE run_id = ? AND seq = ?"

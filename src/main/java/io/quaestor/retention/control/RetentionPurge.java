@@ -165,10 +165,17 @@ public final class RetentionPurge {
         }
     }
 
-    /** How many of the rule's rows are in the window {@code [low, high)} (held accounts aside): a pending chunk's test after a crash. */
-    public long inWindow(Instant low, Instant high, List<String> heldAccounts) throws SQLException {
+    /**
+     * Whether a chunk recorded as pending (window end {@code pendingClock}, {@code pendingRows} rows)
+     * when the last execution died did commit: its window no longer holds any of the rule's rows.
+     * A pending chunk of no rows changed nothing either way.
+     */
+    public boolean committed(Position from, Instant pendingClock, long pendingRows, List<String> heldAccounts) throws SQLException {
+        if (pendingRows == 0) {
+            return false;
+        }
         try (Connection c = store.getConnection()) {
-            return inWindow(c, low, high, heldAccounts, true);
+            return inWindow(c, from == null ? Instant.EPOCH : from.clock(), pendingClock, heldAccounts, true) == 0;
         }
     }
 
