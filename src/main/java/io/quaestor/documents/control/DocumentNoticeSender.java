@@ -23,8 +23,8 @@ import java.util.UUID;
 /**
  * Mails the subscription confirmations and the notices of material changes, one per transaction,
  * claimed with SKIP LOCKED so that each goes out once across instances. A notice to a subscriber
- * who unsubscribed meanwhile is closed as such, unsent. Failures are retried with growing pauses;
- * only the error's class is kept.
+ * who unsubscribed meanwhile is closed as such, unsent. Failures are retried with growing pauses,
+ * up to {@code quaestor.documents.notices.max-attempts}, then given up; only the error's class is kept.
  */
 @ApplicationScoped
 public class DocumentNoticeSender implements Outbox {
@@ -53,6 +53,11 @@ public class DocumentNoticeSender implements Outbox {
     @Inject
     @ConfigProperty(name = "quaestor.public-url", defaultValue = "http://localhost:8080")
     String publicUrl;
+
+    /** As the breach notices: an address that keeps failing is given up, recorded, not retried for ever. */
+    @Inject
+    @ConfigProperty(name = "quaestor.documents.notices.max-attempts", defaultValue = "8")
+    int maxAttempts;
 
     @Override
     public String name() {
@@ -127,7 +132,11 @@ public class DocumentNoticeSender implements Outbox {
         try {
             mailer.send(email, subject, body, now);
         } catch (MessagingException e) {
-            retryLater(c, id, attempts, now, e.getClass().getSimpleName());
+            if (attempts + 1 >= maxAttempts) {
+                close(c, id, now, "GAVE_UP", e.getClass().getSimpleName());
+            } else {
+                retryLater(c, id, attempts, now, e.getClass().getSimpleName());
+            }
             return true;
         }
         close(c, id, now, "SENT", null);
