@@ -74,7 +74,7 @@ function lookupForm(active, results) {
     fill(results);
     try {
       const result = await post('access/lookups', values(form));
-      fill(results, h('p', { class: 'notice notice-audit' }, `This look was recorded in the trail (events ${result.auditSeqs.join(', ')}).`),
+      fill(results, h('p', { class: 'notice notice-audit' }, `This look was recorded in the trail (${result.auditEvents.length === 1 ? 'event' : 'events'} ${result.auditEvents.join(', ')}).`),
         result.tables.length ? result.tables.map((t) => table(`${t.table} (${t.category})${t.truncated ? ', first rows only' : ''}`,
           t.columns.map((c) => c.label || c.name), t.rows.map((r) => r.map((c) => visible(c == null ? '' : String(c)))), { empty: 'No rows.' }))
           : h('p', { class: 'empty' }, 'Nothing found for this subject within the grant.'));

@@ -50,7 +50,7 @@ class HostileInputIT {
             "9999-12-31T23:59:59Z", "2026-13-45T99:99:99Z");
     private static final List<String> BAD_IDS = List.of("not-a-uuid", "..%2F..%2Fetc%2Fpasswd", "%2e%2e", "1%20OR%201%3D1", "x".repeat(300));
     /** Tables that background work writes on its own (seals, timers, outboxes, throttles, sessions), so their counts move anyway. */
-    private static final Set<String> BACKGROUND = Set.of("audit_event", "audit_append_signature", "audit_checkpoint", "audit_head",
+    private static final Set<String> BACKGROUND = Set.of("audit_event", "audit_pending", "audit_append_signature", "audit_checkpoint", "audit_head",
             "intake_throttle", "login_failure", "login_throttle", "deadline_timer", "staff_notification", "escalation_delivery",
             "escalation_attempt", "subject_message", "gateway_webhook", "browser_session", "flyway_schema_history", "notice_delivery",
             "user_notice_campaign", "retention_run", "retention_partition", "audit_receipt", "api_token");

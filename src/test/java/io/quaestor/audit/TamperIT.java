@@ -109,6 +109,35 @@ class TamperIT {
         Thread.sleep(3_000);
         assertTrue(number("SELECT coalesce(max(tree_size), 0) FROM audit_checkpoint") <= forged,
                 "no checkpoint seals the forged event");
+
+        UUID forgedPending = UUID.randomUUID();
+        long pendingId = forgePending(forgedPending);
+        io.quaestor.testing.Sql.auditSettled(DATABASE);
+        assertEquals(1, number("SELECT count(*) FROM audit_pending_rejected WHERE id = " + pendingId),
+                "a pending row without Quaestor's MAC is set aside");
+        assertEquals(0, number("SELECT count(*) FROM audit_event WHERE event_id = '" + forgedPending + "'"),
+                "and never sequenced");
+        assertEquals(1, number("SELECT count(*) FROM audit_event WHERE action = 'audit.pending-rejected' "
+                + "AND details::jsonb ->> 'pendingId' = '" + pendingId + "'"), "and the trail says so");
+    }
+
+    /** A well-formed pending event with a MAC made without the key: all a superuser can write into the queue. */
+    private static long forgePending(UUID eventId) throws Exception {
+        AuditEvent.Unsequenced parts = new AuditEvent(eventId, Instant.now(), "intruder", "ADMIN", "SESSION", false,
+                "user.roles-changed", "staff-user", UUID.randomUUID().toString(), null, null, null, null, null, "success", null, null,
+                Map.of("after", "[ADMIN]")).unsequenced(Instant.now());
+        byte[] mac = new byte[32];
+        new java.security.SecureRandom().nextBytes(mac);
+        try (Connection c = TestDatabase.superuser(DATABASE); java.sql.PreparedStatement s = c.prepareStatement(
+                "INSERT INTO audit_pending (canonical_head, canonical_tail, mac) VALUES (?, ?, ?) RETURNING id")) {
+            s.setBytes(1, parts.head());
+            s.setBytes(2, parts.tail());
+            s.setBytes(3, mac);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     private record Verdict(boolean apiIntact, Long apiFirstBad, String apiFinding, String offline) {
@@ -183,6 +212,9 @@ class TamperIT {
     }
 
     private static long number(String sql) throws Exception {
+        if (sql.contains("audit_event") || sql.contains("audit_head")) {
+            io.quaestor.testing.Sql.auditSettled(DATABASE);
+        }
         try (Connection c = TestDatabase.superuser(DATABASE); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);

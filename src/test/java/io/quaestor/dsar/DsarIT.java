@@ -539,6 +539,7 @@ class DsarIT {
     }
 
     private static long count(String sql) throws SQLException {
+        io.quaestor.testing.Sql.auditSettled();
         try (Connection c = TestDatabase.superuser("quaestor"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);

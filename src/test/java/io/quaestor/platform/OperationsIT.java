@@ -164,6 +164,7 @@ class OperationsIT {
     }
 
     private static long count(String sql) throws Exception {
+        io.quaestor.testing.Sql.auditSettled();
         try (java.sql.Connection c = io.quaestor.testing.TestDatabase.superuser("quaestor");
              java.sql.Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(sql)) {
             rs.next();

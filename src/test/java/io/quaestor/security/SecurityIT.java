@@ -389,6 +389,11 @@ class SecurityIT {
     }
 
     private static long countRows(String sql) {
+        try {
+            io.quaestor.testing.Sql.auditSettled();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
         try (Connection c = TestDatabase.superuser("quaestor"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);

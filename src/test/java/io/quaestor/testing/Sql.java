@@ -13,7 +13,39 @@ public final class Sql {
 
     /** The first column of the first row, as a number (0 for NULL). */
     public static long quaestorLong(String sql) throws SQLException {
+        auditSettledIfRead(sql);
         return number("quaestor", sql);
+    }
+
+    /**
+     * Waits until the sequencer has moved every pending audit event into audit_event, so a test that
+     * looks at the trail right after the server answered sees what the request wrote (the server's
+     * own readers do the same through AuditSealer.catchUp()).
+     */
+    public static void auditSettled() throws SQLException {
+        auditSettled("quaestor");
+    }
+
+    /** As {@link #auditSettled()}, for the database of another test instance. */
+    public static void auditSettled(String database) throws SQLException {
+        for (int i = 0; i < 300; i++) {
+            if (number(database, "SELECT count(*) FROM audit_pending") == 0) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while waiting for the audit sequencer", e);
+            }
+        }
+        throw new AssertionError("the audit sequencer left events pending for 15 s");
+    }
+
+    private static void auditSettledIfRead(String sql) throws SQLException {
+        if (sql.contains("audit_event")) {
+            auditSettled();
+        }
     }
 
     public static long gatewayLong(String sql) throws SQLException {
@@ -22,6 +54,7 @@ public final class Sql {
 
     /** The first column of the first row as text; null without a row. */
     public static String quaestorString(String sql) throws SQLException {
+        auditSettledIfRead(sql);
         try (Connection c = TestDatabase.superuser("quaestor"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         }

@@ -40,13 +40,13 @@ public class AccessAudit {
 
     /** In the caller's transaction: the change it records happens only if this is written. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public long grantEvent(Caller caller, String action, AccessGrant grant, Map<String, String> details) {
+    public UUID grantEvent(Caller caller, String action, AccessGrant grant, Map<String, String> details) {
         return log.append(event(caller, action, "access-grant", grant.getId().toString(), grant, "success", details));
     }
 
     /** A refusal, in a transaction of its own: the refused action rolls back, its record must not. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public long denied(Caller caller, String action, String resourceType, String resourceId, AccessGrant grant,
+    public UUID denied(Caller caller, String action, String resourceType, String resourceId, AccessGrant grant,
                        String reason, Map<String, String> details) {
         Map<String, String> withReason = new HashMap<>(details);
         withReason.put("reason", reason);
@@ -55,7 +55,7 @@ public class AccessAudit {
 
     /** A read of customer data under a grant, in the transaction that releases the data. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public long read(Caller caller, AccessGrant grant, String accountKey, Map<String, String> details) {
+    public UUID read(Caller caller, AccessGrant grant, String accountKey, Map<String, String> details) {
         return log.append(event(caller, "customer-data.read", "account", accountPseudonym(grant.getTenant(), accountKey),
                 grant, "success", details));
     }

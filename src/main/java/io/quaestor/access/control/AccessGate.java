@@ -61,7 +61,7 @@ public class AccessGate {
     public record Subject(String accountId, String pseudonym) {
     }
 
-    public record Result(UUID grantId, List<Subject> subjects, List<TableRows> tables, List<Long> auditSeqs) {
+    public record Result(UUID grantId, List<Subject> subjects, List<TableRows> tables, List<UUID> auditEvents) {
     }
 
     /**
@@ -120,32 +120,32 @@ public class AccessGate {
         List<TableRows> tables = read(rows, keys, categories, lookup.limitPerTable());
         long readNanos = System.nanoTime() - readStart;
         long releaseStart = System.nanoTime();
-        List<Long> seqs = self.release(grant, keys, tables, categories, caller);
+        List<UUID> events = self.release(grant, keys, tables, categories, caller);
         long releaseNanos = System.nanoTime() - releaseStart;
         List<Subject> subjects = keys.stream()
                 .map(k -> new Subject(k.toString(), audit.accountPseudonym(grant.getTenant(), k.toString()))).toList();
         long total = System.nanoTime() - start;
-        return new Timed(new Result(grant.getId(), subjects, tables, seqs), total - readNanos, readNanos, releaseNanos);
+        return new Timed(new Result(grant.getId(), subjects, tables, events), total - readNanos, readNanos, releaseNanos);
     }
 
     /** Re-checks the grant under a lock and writes the read's events; nothing is returned unless this commits. */
     @Transactional
-    public List<Long> release(AccessGrant grant, List<Object> keys, List<TableRows> tables, Set<String> categories, Caller caller) {
+    public List<UUID> release(AccessGrant grant, List<Object> keys, List<TableRows> tables, Set<String> categories, Caller caller) {
         if (!stillActive(grant.getId())) {
             throw new AccessDeniedException("grant-not-active", "The grant ended while the data was being read.");
         }
         Map<String, String> details = new TreeMap<>();
         details.put("categories", String.join(",", new TreeSet<>(categories)));
         tables.forEach(t -> details.put("rows." + t.table(), Integer.toString(t.rows().size())));
-        List<Long> seqs = new ArrayList<>();
+        List<UUID> events = new ArrayList<>();
         if (keys.isEmpty()) {
             details.put("subjects", "0");
-            seqs.add(audit.read(caller, grant, null, details));
+            events.add(audit.read(caller, grant, null, details));
         }
         for (Object key : keys) {
-            seqs.add(audit.read(caller, grant, key.toString(), details));
+            events.add(audit.read(caller, grant, key.toString(), details));
         }
-        return seqs;
+        return events;
     }
 
     /** The grant, locked against revocation until this transaction ends, is still active now. */

@@ -1,5 +1,6 @@
 package io.quaestor.access.control;
 
+import io.quaestor.audit.control.AuditSealer;
 import io.quaestor.audit.control.AuditLog;
 import io.quaestor.platform.persistence.Datasources;
 import io.quaestor.security.control.Caller;
@@ -77,6 +78,9 @@ public class DailyReview {
     AccessPolicy policy;
 
     @Inject
+    AuditSealer sealer;
+
+    @Inject
     AuditLog log;
 
     @Inject
@@ -84,6 +88,7 @@ public class DailyReview {
 
     @Transactional
     public Review of(LocalDate day, Caller caller, String origin) {
+        sealer.catchUp();
         OffsetDateTime from = day.atStartOfDay().atOffset(ZoneOffset.UTC);
         OffsetDateTime to = from.plusDays(1);
         Instant now = clock.instant();

@@ -1,5 +1,6 @@
 package io.quaestor.accesspackages.control;
 
+import io.quaestor.audit.control.AuditSealer;
 import io.quaestor.platform.persistence.Timestamps;
 import io.quaestor.access.control.AccessAudit;
 import io.quaestor.audit.control.AuditLog;
@@ -72,6 +73,9 @@ public class AccessPackages implements Fulfilment {
 
     @Inject
     DataMaps maps;
+
+    @Inject
+    AuditSealer sealer;
 
     @Inject
     SubjectFinder finder;
@@ -310,6 +314,7 @@ public class AccessPackages implements Fulfilment {
 
     /** The operator-access events about these accounts: who looked, when, why, and whether it was allowed. */
     private PackageWriter.ExtraDataset operatorAccess(List<Object> keys) throws SQLException {
+        sealer.catchUp();
         List<Object[]> rows = new ArrayList<>();
         Map<Object, String> tenants = finder.rows().tenantsOf(keys);
         try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement("""

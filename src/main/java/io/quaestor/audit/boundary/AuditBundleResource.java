@@ -1,5 +1,6 @@
 package io.quaestor.audit.boundary;
 
+import io.quaestor.audit.control.AuditSealer;
 import io.quaestor.audit.control.AuditLog;
 import io.quaestor.audit.control.AuditSealing;
 import io.quaestor.audit.control.BundleWriter;
@@ -40,6 +41,9 @@ public class AuditBundleResource {
     AuditSealing sealing;
 
     @Inject
+    AuditSealer sealer;
+
+    @Inject
     AuditLog log;
 
     @Inject
@@ -53,6 +57,7 @@ public class AuditBundleResource {
         CheckpointSigner signer = sealing.requireSigner();
         Caller caller = callers.require();
         log.appendTrailRead(caller, Origins.truncate(http.getRemoteAddr()), "audit.bundle-exported", Map.of());
+        sealer.catchUp();
         StreamingOutput body = out -> {
             try (Connection c = quaestor.getConnection()) {
                 int isolation = c.getTransactionIsolation();

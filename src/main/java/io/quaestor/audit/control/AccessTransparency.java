@@ -50,10 +50,14 @@ public class AccessTransparency {
     TrailProofs proofs;
 
     @Inject
+    AuditSealer sealer;
+
+    @Inject
     AuditLog log;
 
     @Transactional
     public Feed feed(String tenant, long afterSeq, int limit, Caller caller, String origin) {
+        sealer.catchUp();
         List<Entry> entries = new ArrayList<>();
         try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(PAGE)) {
             s.setString(1, tenant);

@@ -16,19 +16,20 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Appends events on the caller's connection and transaction. The head row is locked until that
- * transaction ends, so sequence numbers are gapless and in commit order: a rolled-back append
- * gives its numbers back, and seq is the event's leaf index in the Merkle tree. Each append extends
+ * Appends events straight into the trail on the caller's connection and transaction, under the
+ * head row's lock until that transaction ends. Only the sealing side writes this way (the start of
+ * the append chain, and the {@link AuditSequencer} through {@link #advanceHead} and {@link #sign});
+ * everything else writes through {@link AuditQueue} and never waits for this lock. Sequence numbers
+ * are gapless and seq is the event's leaf index in the Merkle tree. Each append extends
  * the {@link AppendChain} kept in the head row and, when the audit key is configured, signs it, so
  * an event written behind Quaestor's back is never vouched for.
  */
 public final class AuditAppender {
 
-    private static final String RESERVE = "UPDATE audit_head SET next_seq = next_seq + ? RETURNING next_seq - ?, chain";
+    private static final String RESERVE = "SELECT next_seq, chain FROM audit_head FOR UPDATE";
     private static final String SIGN = """
-            WITH head AS (UPDATE audit_head SET chain = ?)
             INSERT INTO audit_append_signature (last_seq, first_seq, chain, key_id, statement, signature) VALUES (?, ?, ?, ?, ?, ?)""";
-    private static final String CHAIN = "UPDATE audit_head SET chain = ?";
+    private static final String ADVANCE = "UPDATE audit_head SET next_seq = ?, chain = ?";
     private static final String INSERT = """
             INSERT INTO audit_event (seq, event_id, occurred_at, recorded_at, actor, actor_role, authentication_method,
               break_glass, action, resource_type, resource_id, tenant, justification_code, justification_reference,
@@ -47,8 +48,6 @@ public final class AuditAppender {
         long first;
         byte[] previous;
         try (PreparedStatement reserve = c.prepareStatement(RESERVE)) {
-            reserve.setLong(1, events.size());
-            reserve.setLong(2, events.size());
             try (ResultSet rs = reserve.executeQuery()) {
                 rs.next();
                 first = rs.getLong(1);
@@ -96,27 +95,38 @@ public final class AuditAppender {
         }
         if (chain != null) {
             extend(c, first, first + events.size() - 1, chain.value(), signer);
+        } else {
+            advanceHead(c, first + events.size(), null);
         }
         return first;
     }
 
     private static void extend(Connection c, long first, long last, byte[] chain, CheckpointSigner signer) throws SQLException {
-        if (signer == null) {
-            try (PreparedStatement s = c.prepareStatement(CHAIN)) {
-                s.setBytes(1, chain);
-                s.executeUpdate();
-            }
-            return;
+        advanceHead(c, last + 1, chain);
+        if (signer != null) {
+            sign(c, first, last, chain, signer);
         }
+    }
+
+    /** Moves the head past the last event appended, with the chain value after it (null for a trail without one yet). */
+    static void advanceHead(Connection c, long nextSeq, byte[] chain) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(ADVANCE)) {
+            s.setLong(1, nextSeq);
+            s.setBytes(2, chain);
+            s.executeUpdate();
+        }
+    }
+
+    /** Signs the statement that the chain value covers the events first..last, and stores it. */
+    static void sign(Connection c, long first, long last, byte[] chain, CheckpointSigner signer) throws SQLException {
         String statement = AppendChain.statement(first, last, chain, signer.keyId());
         try (PreparedStatement s = c.prepareStatement(SIGN)) {
-            s.setBytes(1, chain);
-            s.setLong(2, last);
-            s.setLong(3, first);
-            s.setBytes(4, chain);
-            s.setString(5, signer.keyId());
-            s.setString(6, statement);
-            s.setBytes(7, signer.sign(statement.getBytes(StandardCharsets.UTF_8)));
+            s.setLong(1, last);
+            s.setLong(2, first);
+            s.setBytes(3, chain);
+            s.setString(4, signer.keyId());
+            s.setString(5, statement);
+            s.setBytes(6, signer.sign(statement.getBytes(StandardCharsets.UTF_8)));
             s.executeUpdate();
         } catch (GeneralSecurityException e) {
             throw new SQLException("the append could not be signed", e);

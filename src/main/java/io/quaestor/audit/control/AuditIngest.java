@@ -25,18 +25,22 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.UUID;
 
 /**
  * Appends the gateway's reports of its operators' actions, idempotently by event id. The whole
- * batch is one transaction, taken under the trail's head lock so that concurrent replays of the
- * same batch cannot both append: a replay appends nothing, and an id reused for other content is a
- * 409 that writes nothing at all.
+ * batch is one transaction. Receipts are claimed with {@code ON CONFLICT DO NOTHING}, so of two
+ * concurrent replays of the same batch the second waits for the first on the receipts' keys and
+ * appends nothing: no global lock is needed. An id reused for other content is a 409 that writes
+ * nothing at all. The events get their seq from the sequencer once the batch commits.
  */
 @ApplicationScoped
 public class AuditIngest {
 
-    public record Outcome(int received, int appended, int duplicates, Long firstSeq, Long lastSeq) {
+    /** What was done with a batch; the events' seqs are assigned after it commits, so they are not in it. */
+    public record Outcome(int received, int appended, int duplicates) {
     }
 
     /** An event and where it sat in the request, so a conflict can name it. */
@@ -66,26 +70,21 @@ public class AuditIngest {
             }
         }
         try (Connection c = quaestor.getConnection()) {
-            lockHead(c);
-            Map<UUID, byte[]> received = receipts(c, hashes.keySet());
+            Instant now = clock.instant();
+            Set<UUID> claimed = claimReceipts(c, hashes, now);
+            Map<UUID, byte[]> earlier = claimed.size() == hashes.size() ? Map.of() : receipts(c, hashes.keySet());
             for (Indexed item : batch) {
                 UUID id = item.event().eventId();
-                byte[] known = received.get(id);
-                if (known != null && !Arrays.equals(known, hashes.get(id))) {
+                if (claimed.remove(id)) {
+                    fresh.add(item.event());
+                } else if (earlier.containsKey(id) && !Arrays.equals(earlier.get(id), hashes.get(id))) {
                     throw conflict(item.index());
                 }
-                if (known == null) {
-                    received.put(id, hashes.get(id));
-                    fresh.add(item.event());
-                }
             }
-            if (fresh.isEmpty()) {
-                return new Outcome(batch.size(), 0, batch.size(), null, null);
+            if (!fresh.isEmpty()) {
+                AuditQueue.enqueue(c, fresh, now, keys.pendingKey());
             }
-            Instant now = clock.instant();
-            long first = AuditAppender.append(c, fresh, now, keys.signer().orElse(null));
-            writeReceipts(c, fresh, hashes, first, now);
-            return new Outcome(batch.size(), fresh.size(), batch.size() - fresh.size(), first, first + fresh.size() - 1);
+            return new Outcome(batch.size(), fresh.size(), batch.size() - fresh.size());
         } catch (SQLException e) {
             throw new IllegalStateException("the ingested events could not be appended", e);
         }
@@ -105,12 +104,6 @@ public class AuditIngest {
                 + "nothing in this batch was written.", "events[" + index + "].eventId");
     }
 
-    private static void lockHead(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT next_seq FROM audit_head FOR UPDATE")) {
-            s.executeQuery().close();
-        }
-    }
-
     private static Map<UUID, byte[]> receipts(Connection c, java.util.Set<UUID> ids) throws SQLException {
         Map<UUID, byte[]> found = new HashMap<>();
         try (PreparedStatement s = c.prepareStatement(
@@ -125,20 +118,24 @@ public class AuditIngest {
         return found;
     }
 
-    private static void writeReceipts(Connection c, List<AuditEvent> fresh, Map<UUID, byte[]> hashes, long first,
-                                      Instant now) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "INSERT INTO audit_ingest_receipt (event_id, content_hash, seq, received_at) VALUES (?, ?, ?, ?)")) {
-            OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
-            long seq = first;
-            for (AuditEvent event : fresh) {
-                s.setObject(1, event.eventId());
-                s.setBytes(2, hashes.get(event.eventId()));
-                s.setLong(3, seq++);
-                s.setObject(4, at);
-                s.addBatch();
+    /** Writes a receipt for each id not received before; returns the ids that got one, i.e. are new. */
+    private static Set<UUID> claimReceipts(Connection c, Map<UUID, byte[]> hashes, Instant now) throws SQLException {
+        Set<UUID> claimed = new HashSet<>();
+        UUID[] ids = hashes.keySet().toArray(UUID[]::new);
+        byte[][] contents = hashes.values().toArray(byte[][]::new);
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO audit_ingest_receipt (event_id, content_hash, received_at)
+                SELECT u.id, u.hash, ? FROM unnest(?::uuid[], ?::bytea[]) AS u (id, hash)
+                ON CONFLICT (event_id) DO NOTHING RETURNING event_id""")) {
+            s.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+            s.setArray(2, c.createArrayOf("uuid", ids));
+            s.setArray(3, c.createArrayOf("bytea", contents));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    claimed.add(rs.getObject(1, UUID.class));
+                }
             }
-            s.executeBatch();
         }
+        return claimed;
     }
 }

@@ -26,6 +26,7 @@ public class AuditKeys {
     Optional<String> publicKey;
 
     private CheckpointSigner signer;
+    private javax.crypto.spec.SecretKeySpec pendingKey;
 
     @PostConstruct
     void load() {
@@ -34,6 +35,7 @@ public class AuditKeys {
         }
         try {
             signer = CheckpointSigner.fromBase64(signingKey.get(), publicKey.get());
+            pendingKey = signer.pendingKey();
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalStateException("quaestor.audit.signing-key / public-key are not a matching Ed25519 pair", e);
         }
@@ -42,6 +44,11 @@ public class AuditKeys {
     /** The signer, or empty where no key is configured (the trail is then neither signed nor sealed). */
     public Optional<CheckpointSigner> signer() {
         return Optional.ofNullable(signer);
+    }
+
+    /** The key that authenticates pending audit rows, or null where no audit key is configured. */
+    public javax.crypto.spec.SecretKeySpec pendingKey() {
+        return pendingKey;
     }
 
     /** The signer, for work that is meaningless without one (verification, bundles): 409 when none is configured. */

@@ -19,7 +19,7 @@ import java.util.UUID;
 
 /**
  * Writes audit events in the caller's transaction: if the event cannot be written, the action it
- * records does not happen either (fail closed).
+ * records does not happen either (fail closed). No global lock is taken: see {@link AuditQueue}.
  */
 @ApplicationScoped
 public class AuditLog {
@@ -35,7 +35,7 @@ public class AuditLog {
 
     /** Records that a staff member read the audit trail itself (verification, proofs, bundles): such reads are audited too. */
     @Transactional(Transactional.TxType.REQUIRED)
-    public long appendTrailRead(Caller caller, String origin, String action, Map<String, String> details) {
+    public UUID appendTrailRead(Caller caller, String origin, String action, Map<String, String> details) {
         return append(new AuditEvent(UUID.randomUUID(), clock.instant(), caller.userId().toString(),
                 caller.roleList(), caller.method().name(), false,
                 action, "audit-trail", null, null, null, null, null, null, "success", origin,
@@ -57,11 +57,17 @@ public class AuditLog {
         return event;
     }
 
-    /** @return the event's sequence number (its leaf index) */
+    /**
+     * Writes the event to the pending queue in the caller's transaction; the sequencer gives it its
+     * seq once that commits (see docs/architecture.md, "Ordering of the audit trail").
+     *
+     * @return the event's id, by which it can be found in the trail
+     */
     @Transactional(Transactional.TxType.REQUIRED)
-    public long append(AuditEvent event) {
+    public UUID append(AuditEvent event) {
         try (Connection c = quaestor.getConnection()) {
-            return AuditAppender.append(c, List.of(event), clock.instant(), keys.signer().orElse(null));
+            AuditQueue.enqueue(c, List.of(event), clock.instant(), keys.pendingKey());
+            return event.eventId();
         } catch (SQLException e) {
             throw new IllegalStateException("the audit trail could not be written", e);
         }

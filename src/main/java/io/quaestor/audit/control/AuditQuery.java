@@ -80,10 +80,14 @@ public class AuditQuery {
     AuditLog log;
 
     @Inject
+    AuditSealer sealer;
+
+    @Inject
     AuditQuery self;
 
     @Transactional
     public Page search(Filter filter, Caller caller, String origin) {
+        sealer.catchUp();
         List<EventView> events = new ArrayList<>();
         try (Connection c = quaestor.getConnection(); PreparedStatement s = select(c, filter, filter.afterSeq(), filter.limit() + 1)) {
             try (ResultSet rs = s.executeQuery()) {
@@ -106,6 +110,7 @@ public class AuditQuery {
     /** One event and its canonical record; an audited read like any search. */
     @Transactional
     public EventDetail event(long seq, Caller caller, String origin) {
+        sealer.catchUp();
         try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(COLUMNS
                 + ", payload_removed_at IS NOT NULL FROM audit_event WHERE seq = ?")) {
             s.setLong(1, seq);
@@ -133,6 +138,7 @@ public class AuditQuery {
      */
     public void export(Filter filter, Caller caller, String origin, java.io.OutputStream out) throws java.io.IOException {
         self.recordExport(filter, caller, origin);
+        sealer.catchUp();
         long after = filter.afterSeq();
         try (Connection c = quaestor.getConnection()) {
             while (true) {

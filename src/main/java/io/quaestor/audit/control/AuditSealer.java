@@ -1,6 +1,7 @@
 package io.quaestor.audit.control;
 
 import io.quaestor.platform.persistence.Datasources;
+import io.quaestor.platform.persistence.LocalTransaction;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -8,16 +9,27 @@ import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import javax.sql.DataSource;
-import java.security.GeneralSecurityException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
-/** One seal in its own transaction, so that the advisory lock and the checkpoint commit together. */
+/**
+ * The sealing side of the trail: sequencing pending events and writing checkpoints, each pass in
+ * one local transaction under the sealing advisory lock, so that only one instance of Quaestor
+ * does it at a time. Never joins a caller's transaction: what it sequences must be committed.
+ */
 @ApplicationScoped
+@Transactional(Transactional.TxType.NOT_SUPPORTED)
 public class AuditSealer {
+
+    /** Events per sequencing round (one statement, one append signature). */
+    static final int ROUND = 5_000;
+    /** Rounds per pass, so that one pass's transaction stays short under a flood. */
+    static final int ROUNDS_PER_PASS = 4;
 
     @Resource(lookup = Datasources.QUAESTOR)
     DataSource quaestor;
@@ -26,15 +38,77 @@ public class AuditSealer {
     Clock clock;
 
     @Inject
+    AuditKeys keys;
+
+    @Inject
     @ConfigProperty(name = "quaestor.audit.heartbeat-seconds", defaultValue = "60")
     long heartbeatSeconds;
 
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public Optional<Sealer.Checkpoint> sealNow(CheckpointSigner signer) {
+    @Inject
+    @ConfigProperty(name = "quaestor.audit.checkpoint-interval-ms", defaultValue = "1000")
+    long checkpointIntervalMillis;
+
+    /** What a pass did: events sequenced, rows set aside, and the checkpoint written, if any. */
+    public record Pass(int sequenced, int rejected, boolean backlog, Optional<Sealer.Checkpoint> checkpoint) {
+        static final Pass SKIPPED = new Pass(0, 0, false, Optional.empty());
+    }
+
+    /**
+     * The background pass: if no other instance is sealing, sequences what is pending and writes a
+     * checkpoint when the tree grew and the checkpoint interval passed, or the heartbeat is due.
+     */
+    public Pass sealNow() {
+        return pass(false, true);
+    }
+
+    /**
+     * Read-your-writes for the trail's readers: waits for any pass under way, then sequences every
+     * event committed before this call, so a query that follows sees them with their seq.
+     */
+    public void catchUp() {
+        while (pass(true, false).backlog()) {
+            // a flood: keep going until this caller's events are in
+        }
+    }
+
+    private Pass pass(boolean waitForLock, boolean checkpoint) {
+        CheckpointSigner signer = keys.signer().orElse(null);
         try (Connection c = quaestor.getConnection()) {
-            return Sealer.sealOnce(c, signer, clock.instant(), Duration.ofSeconds(heartbeatSeconds));
-        } catch (SQLException | GeneralSecurityException e) {
+            return LocalTransaction.in(c, tx -> {
+                if (!lock(tx, waitForLock)) {
+                    return Pass.SKIPPED;
+                }
+                int sequenced = 0;
+                int rejected = 0;
+                boolean full = false;
+                for (int round = 0; round < ROUNDS_PER_PASS; round++) {
+                    AuditSequencer.Round done = AuditSequencer.sequenceOnce(tx, signer, ROUND, clock.instant());
+                    sequenced += done.sequenced();
+                    rejected += done.rejected();
+                    full = done.sequenced() + done.rejected() == ROUND;
+                    if (!full) {
+                        break;
+                    }
+                }
+                Optional<Sealer.Checkpoint> written = checkpoint && signer != null
+                        ? Sealer.sealOnce(tx, signer, clock.instant(), Duration.ofSeconds(heartbeatSeconds),
+                        Duration.ofMillis(checkpointIntervalMillis))
+                        : Optional.empty();
+                return new Pass(sequenced, rejected, full, written);
+            });
+        } catch (Exception e) {
             throw new IllegalStateException("the audit trail could not be sealed", e);
+        }
+    }
+
+    private static boolean lock(Connection c, boolean wait) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(wait ? "SELECT true FROM pg_advisory_xact_lock(?)"
+                : "SELECT pg_try_advisory_xact_lock(?)")) {
+            s.setLong(1, Sealer.LOCK);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
         }
     }
 }

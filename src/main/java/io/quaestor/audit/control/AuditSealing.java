@@ -26,8 +26,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 
 /**
- * Seals the audit trail every second on every instance; the advisory lock lets one of them work
- * at a time. Each checkpoint is also written, after it commits, as a file in
+ * Sequences pending audit events every {@code quaestor.audit.sequencing-interval-ms} (100 ms) and
+ * seals the trail (at most once per {@code checkpoint-interval-ms}), on every instance; the advisory
+ * lock lets one of them work at a time. Without an audit key, events are still sequenced, but
+ * neither signed nor sealed. Each checkpoint is also written, after it commits, as a file in
  * {@code quaestor.audit.checkpoint-dir}: point that at WORM storage (docs/operations.md) and a
  * database superuser can no longer rewrite history unnoticed.
  */
@@ -58,16 +60,22 @@ public class AuditSealing {
     private volatile CheckpointSigner signer;
     private ScheduledFuture<?> schedule;
 
+    @Inject
+    @ConfigProperty(name = "quaestor.audit.sequencing-interval-ms", defaultValue = "100")
+    long sequencingIntervalMillis;
+
     @PostConstruct
     void start() {
         if (keys.signer().isEmpty()) {
-            LOG.warn("audit.sealing.disabled", Map.of("reason", "quaestor.audit.signing-key and public-key are not set"));
-            return;
+            LOG.warn("audit.sealing.disabled", Map.of("reason", "quaestor.audit.signing-key and public-key are not set",
+                    "effect", "events are sequenced but neither signed nor sealed"));
+        } else {
+            signer = keys.signer().get();
+            appendSignatures.startChain(signer);
+            LOG.info("audit.sealing.started", Map.of("keyId", signer.keyId()));
         }
-        signer = keys.signer().get();
-        appendSignatures.startChain(signer);
-        schedule = scheduler.scheduleWithFixedDelay(this::sealQuietly, 1, 1, TimeUnit.SECONDS);
-        LOG.info("audit.sealing.started", Map.of("keyId", signer.keyId()));
+        schedule = scheduler.scheduleWithFixedDelay(this::sealQuietly, sequencingIntervalMillis, sequencingIntervalMillis,
+                TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy
@@ -88,7 +96,11 @@ public class AuditSealing {
 
     private void sealQuietly() {
         try {
-            sealer.sealNow(signer).ifPresent(this::export);
+            AuditSealer.Pass pass;
+            do {
+                pass = sealer.sealNow();
+                pass.checkpoint().ifPresent(this::export);
+            } while (pass.backlog());
         } catch (RuntimeException e) {
             // The next second tries again; a lasting failure shows as a stale checkpoint in readiness.
             LOG.failure(Level.WARNING, "audit.sealing.failed", e);

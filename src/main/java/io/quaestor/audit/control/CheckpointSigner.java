@@ -100,6 +100,22 @@ public final class CheckpointSigner {
         return keyId;
     }
 
+    /**
+     * The key that authenticates rows waiting in the pending queue: HMAC-SHA256 keyed with
+     * SHA-256("quaestor-audit-pending/v1" || seed), so it is as secret as the signing key and
+     * never stored. Only Quaestor writes and checks these MACs; auditors check the signatures.
+     */
+    public javax.crypto.spec.SecretKeySpec pendingKey() {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            sha.update("quaestor-audit-pending/v1".getBytes(StandardCharsets.US_ASCII));
+            sha.update(seed);
+            return new javax.crypto.spec.SecretKeySpec(sha.digest(), "HmacSHA256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
     public String publicKeyBase64() {
         return Base64.getEncoder().encodeToString(publicKey.getEncoded());
     }

@@ -40,6 +40,15 @@ public final class Sealer {
 
     public static Optional<Checkpoint> sealOnce(Connection c, CheckpointSigner signer, Instant now, Duration heartbeat)
             throws SQLException, GeneralSecurityException {
+        return sealOnce(c, signer, now, heartbeat, Duration.ZERO);
+    }
+
+    /**
+     * @param interval the least time between two checkpoints: sequencing runs several times a
+     *                 second, and a checkpoint per pass would only grow the checkpoint table
+     */
+    public static Optional<Checkpoint> sealOnce(Connection c, CheckpointSigner signer, Instant now, Duration heartbeat,
+                                                Duration interval) throws SQLException, GeneralSecurityException {
         if (!lock(c)) {
             return Optional.empty();
         }
@@ -52,6 +61,9 @@ public final class Sealer {
                 range = CompactRange.of(rs.getLong(1), rs.getBytes(2));
                 lastIssued = rs.getObject(3, OffsetDateTime.class).toInstant();
             }
+        }
+        if (lastIssued != null && now.isBefore(lastIssued.plus(interval))) {
+            return Optional.empty();
         }
         long before = range.size();
         extendWithVouchedLeaves(c, range, signer);

@@ -24,11 +24,15 @@ public class TrailVerification {
     AuditSealing sealing;
 
     @Inject
+    AuditSealer sealer;
+
+    @Inject
     AuditLog log;
 
     @Transactional
     public TrailVerifier.Report verify(Caller caller, String origin) {
         CheckpointSigner signer = sealing.requireSigner();
+        sealer.catchUp();
         TrailVerifier.Report report;
         try (Connection c = quaestor.getConnection()) {
             report = TrailVerifier.verify(c, signer.publicKeyBase64());

@@ -67,6 +67,36 @@ public record AuditEvent(UUID eventId, Instant occurredAt, String actor, String 
         return json.build().toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The canonical form without its seq: {@code head || decimal seq || tail} is {@link #canonical}. */
+    public record Unsequenced(byte[] head, byte[] tail) {
+        public byte[] with(long seq) {
+            byte[] number = Long.toString(seq).getBytes(StandardCharsets.US_ASCII);
+            byte[] whole = java.util.Arrays.copyOf(head, head.length + number.length + tail.length);
+            System.arraycopy(number, 0, whole, head.length, number.length);
+            System.arraycopy(tail, 0, whole, head.length + number.length, tail.length);
+            return whole;
+        }
+    }
+
+    private static final byte[] SEQ_MEMBER = "\"seq\":0".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * The canonical form split around the value of its seq member, for an event whose place is
+     * given later. The pattern {@code "seq":} occurs once: inside a string value its quotes would
+     * be escaped.
+     */
+    public Unsequenced unsequenced(Instant recordedAt) {
+        byte[] whole = canonical(0, recordedAt);
+        for (int i = 0; i + SEQ_MEMBER.length <= whole.length; i++) {
+            if (java.util.Arrays.equals(whole, i, i + SEQ_MEMBER.length, SEQ_MEMBER, 0, SEQ_MEMBER.length)) {
+                int digit = i + SEQ_MEMBER.length - 1;
+                return new Unsequenced(java.util.Arrays.copyOfRange(whole, 0, digit),
+                        java.util.Arrays.copyOfRange(whole, digit + 1, whole.length));
+            }
+        }
+        throw new IllegalStateException("the canonical form has no seq member");
+    }
+
     /** The details as sorted JSON text, the form stored beside the event. */
     public String canonicalDetails() {
         JsonObjectBuilder json = JSON.createObjectBuilder();

@@ -1,0 +1,67 @@
+package io.quaestor.audit.control;
+
+import io.quaestor.audit.entity.AuditEvent;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Appends events on the caller's connection and transaction without any global lock: each event
+ * is written to {@code audit_pending} as its canonical form less its seq, with an HMAC under the
+ * pending key. If the caller's transaction rolls back, so does the event; once it commits, the
+ * {@link AuditSequencer} gives it its place in the trail, usually within a fraction of a second.
+ */
+public final class AuditQueue {
+
+    private static final String INSERT = "INSERT INTO audit_pending (canonical_head, canonical_tail, mac) VALUES (?, ?, ?)";
+
+    private AuditQueue() {
+    }
+
+    /** @param pendingKey the key of {@link CheckpointSigner#pendingKey()}, or null where no audit key is configured */
+    public static void enqueue(Connection c, List<AuditEvent> events, Instant now, SecretKeySpec pendingKey) throws SQLException {
+        Instant recordedAt = AuditEvent.truncated(now);
+        try (PreparedStatement insert = c.prepareStatement(INSERT)) {
+            for (AuditEvent event : events) {
+                AuditEvent.Unsequenced parts = event.unsequenced(recordedAt);
+                insert.setBytes(1, parts.head());
+                insert.setBytes(2, parts.tail());
+                insert.setBytes(3, pendingKey == null ? null : mac(pendingKey, parts.head(), parts.tail()));
+                if (events.size() == 1) {
+                    insert.executeUpdate();
+                } else {
+                    insert.addBatch();
+                }
+            }
+            if (events.size() > 1) {
+                insert.executeBatch();
+            }
+        }
+    }
+
+    /** HMAC-SHA256 over the head's length (4 bytes, big-endian), the head and the tail. */
+    static byte[] mac(SecretKeySpec key, byte[] head, byte[] tail) {
+        try {
+            Mac hmac = Mac.getInstance("HmacSHA256");
+            hmac.init(key);
+            hmac.update(new byte[] {(byte) (head.length >>> 24), (byte) (head.length >>> 16), (byte) (head.length >>> 8),
+                    (byte) head.length});
+            hmac.update(head);
+            hmac.update(tail);
+            return hmac.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+
+    static boolean authentic(SecretKeySpec key, byte[] head, byte[] tail, byte[] mac) {
+        return mac != null && MessageDigest.isEqual(mac(key, head, tail), mac);
+    }
+}
