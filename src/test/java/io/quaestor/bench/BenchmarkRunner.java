@@ -22,7 +22,7 @@ public final class BenchmarkRunner {
 
     private static final List<Benchmark> ALL = List.of(new AuthenticatedReadBenchmark(), new GeneratorBenchmark(),
             new SubjectStreamBenchmark(), new AccessGateBenchmark(), new AuditIngestBenchmark(), new TrailVerificationBenchmark(),
-            new DsarSearchBenchmark(), new FulfilmentBenchmark(), new RetentionBenchmark(), new BreachBenchmark(),
+            new DsarSearchBenchmark(), new FulfilmentBenchmark(), new RetentionBenchmark(), new RetentionScalingBenchmark(), new BreachBenchmark(),
             new LiteLlmBenchmark(), new ConsoleQueueBenchmark(), new ConsoleTrailBenchmark());
     private static final String HEADER = """
             # Benchmarks

@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class RetentionBenchmark implements Benchmark {
 
-    private static final int[] PERIODS = {30, 60, 90, 180};
+    static final int[] PERIODS = {30, 60, 90, 180};
     /** RetentionPurgeStep's pacing defaults (quaestor.retention.max-rows-per-second, busy-factor); -Dbench.retention.ceiling to try another. */
     private static final double CEILING = Double.parseDouble(System.getProperty("bench.retention.ceiling", "60000"));
     private static final int[] PACING = new int[2];
@@ -151,17 +151,23 @@ final class RetentionBenchmark implements Benchmark {
      * connection per chunk would measure PostgreSQL's authentication, not the purge).
      */
     private static long purge(PGSimpleDataSource store, DataMap map, RetentionRules.Cutoff cutoff) throws Exception {
+        return purge(store, cutoff, CEILING);
+    }
+
+    /** One tenant's purge as the step does it, with the given write-rate ceiling (rows/s). */
+    static long purge(PGSimpleDataSource store, RetentionRules.Cutoff cutoff, double ceiling) throws Exception {
         try (Connection kept = store.getConnection(); Connection checkpoints = store.getConnection()) {
-            return purge(pooled(kept), checkpoints, cutoff);
+            return purge(pooled(kept), checkpoints, cutoff, ceiling);
         }
     }
 
     /** As the step: the pending chunk written before each commit and the checkpoint after it, on a connection of their own (Quaestor's database in production). */
-    private static long purge(javax.sql.DataSource gateway, Connection checkpoints, RetentionRules.Cutoff cutoff) throws Exception {
+    private static long purge(javax.sql.DataSource gateway, Connection checkpoints, RetentionRules.Cutoff cutoff, double ceiling)
+            throws Exception {
         RetentionPurge purge = new RetentionPurge(gateway, new RetentionPurge.Target("request_metadata", "occurred_at", "request_id", "uuid",
                 "organization_id", "uuid", cutoff.tenant(), "account_id", cutoff.cutoff()));
         RetentionPurge.Position position = null;
-        PurgePacer pacer = new PurgePacer(CEILING, 3);
+        PurgePacer pacer = new PurgePacer(ceiling, 3);
         int size = 10_000;
         long rows = 0;
         while (true) {
@@ -281,7 +287,7 @@ final class RetentionBenchmark implements Benchmark {
         return new double[]{engineSeconds, stack.psqlOnGateway(raw.toString(), false)};
     }
 
-    private static long count(PGSimpleDataSource gateway, String tenant, Instant cutoff) throws Exception {
+    static long count(PGSimpleDataSource gateway, String tenant, Instant cutoff) throws Exception {
         try (Connection c = gateway.getConnection(); PreparedStatement s = c.prepareStatement(
                 "SELECT count(*) FROM request_metadata WHERE organization_id::text = ? AND occurred_at < ?")) {
             s.setString(1, tenant);

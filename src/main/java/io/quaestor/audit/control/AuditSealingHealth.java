@@ -35,11 +35,16 @@ public class AuditSealingHealth {
         try (java.sql.Connection c = quaestor.getConnection(); java.sql.Statement s = c.createStatement();
              java.sql.ResultSet rs = s.executeQuery("SELECT (SELECT coalesce(max(seq) + 1, 0) FROM audit_event)"
                      + " - (SELECT coalesce(max(tree_size), 0) FROM audit_checkpoint),"
-                     + " (SELECT max(issued_at) FROM audit_checkpoint)")) {
+                     + " (SELECT max(issued_at) FROM audit_checkpoint),"
+                     + " (SELECT count(*) FROM audit_pending),"
+                     + " (SELECT extract(epoch FROM now() - min(enqueued_at)) FROM audit_pending)")) {
             rs.next();
             response.withData("unsealed-events", rs.getLong(1));
             java.time.OffsetDateTime last = rs.getObject(2, java.time.OffsetDateTime.class);
             response.withData("last-checkpoint-at", last == null ? "none" : last.toInstant().toString());
+            // Committed events the sequencer has not yet given a seq: a growing age means it is stuck.
+            response.withData("pending-events", rs.getLong(3));
+            response.withData("oldest-pending-seconds", (long) Math.ceil(rs.getDouble(4)));
         } catch (java.sql.SQLException e) {
             response.withData("unsealed-events", "unknown: the trail could not be read");
         }

@@ -100,10 +100,13 @@ public final class AuditSequencer {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     Pending p = new Pending(rs.getLong(1), rs.getBytes(2), rs.getBytes(3));
-                    if (key == null || AuditQueue.authentic(key, p.head(), p.tail(), rs.getBytes(4))) {
+                    byte[] mac = rs.getBytes(4);
+                    if (key == null || AuditQueue.authentic(key, p.head(), p.tail(), mac)) {
                         authentic.add(p);
                     } else {
-                        reject(c, p.id(), "its MAC does not verify: the row was not written by Quaestor", now, key);
+                        reject(c, p.id(), mac == null
+                                ? "it has no MAC: queued while no audit key was configured, or not written by Quaestor"
+                                : "its MAC does not verify: the row was not written by Quaestor with this key", now, key);
                         rejected++;
                     }
                 }
