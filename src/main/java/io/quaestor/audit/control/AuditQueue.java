@@ -28,12 +28,13 @@ public final class AuditQueue {
     /** @param pendingKey the key of {@link CheckpointSigner#pendingKey()}, or null where no audit key is configured */
     public static void enqueue(Connection c, List<AuditEvent> events, Instant now, SecretKeySpec pendingKey) throws SQLException {
         Instant recordedAt = AuditEvent.truncated(now);
+        Mac hmac = pendingKey == null ? null : hmac(pendingKey);
         try (PreparedStatement insert = c.prepareStatement(INSERT)) {
             for (AuditEvent event : events) {
                 AuditEvent.Unsequenced parts = event.unsequenced(recordedAt);
                 insert.setBytes(1, parts.head());
                 insert.setBytes(2, parts.tail());
-                insert.setBytes(3, pendingKey == null ? null : mac(pendingKey, parts.head(), parts.tail()));
+                insert.setBytes(3, hmac == null ? null : mac(hmac, parts.head(), parts.tail()));
                 if (events.size() == 1) {
                     insert.executeUpdate();
                 } else {
@@ -46,22 +47,26 @@ public final class AuditQueue {
         }
     }
 
-    /** HMAC-SHA256 over the head's length (4 bytes, big-endian), the head and the tail. */
-    static byte[] mac(SecretKeySpec key, byte[] head, byte[] tail) {
+    /** A MAC keyed for pending rows, to be reused for every row of one batch or round (not thread-safe). */
+    static Mac hmac(SecretKeySpec key) {
         try {
             Mac hmac = Mac.getInstance("HmacSHA256");
             hmac.init(key);
-            hmac.update(new byte[] {(byte) (head.length >>> 24), (byte) (head.length >>> 16), (byte) (head.length >>> 8),
-                    (byte) head.length});
-            hmac.update(head);
-            hmac.update(tail);
-            return hmac.doFinal();
+            return hmac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }
     }
 
-    static boolean authentic(SecretKeySpec key, byte[] head, byte[] tail, byte[] mac) {
-        return mac != null && MessageDigest.isEqual(mac(key, head, tail), mac);
+    /** HMAC-SHA256 over the head's length (4 bytes, big-endian), the head and the tail. */
+    static byte[] mac(Mac hmac, byte[] head, byte[] tail) {
+        hmac.update(new byte[] {(byte) (head.length >>> 24), (byte) (head.length >>> 16), (byte) (head.length >>> 8),
+                (byte) head.length});
+        hmac.update(head);
+        return hmac.doFinal(tail);
+    }
+
+    static boolean authentic(Mac hmac, byte[] head, byte[] tail, byte[] mac) {
+        return mac != null && MessageDigest.isEqual(mac(hmac, head, tail), mac);
     }
 }

@@ -38,6 +38,7 @@ public final class AuditSequencer {
 
     private static final String PENDING = "SELECT id, canonical_head, canonical_tail, mac FROM audit_pending ORDER BY id LIMIT ?";
     private static final String HEAD = "SELECT next_seq, chain FROM audit_head FOR UPDATE";
+    /** The columns are parsed from the canonical form once per row (jsonb_to_record), never re-parsed per column. */
     private static final String MOVE = """
             WITH moved AS (
               DELETE FROM audit_pending WHERE id = ANY(?) RETURNING id, canonical_head, canonical_tail
@@ -45,18 +46,19 @@ public final class AuditSequencer {
               SELECT ? + row_number() OVER (ORDER BY id) - 1 AS seq, canonical_head, canonical_tail FROM moved
             ), whole AS (
               SELECT seq, canonical_head || convert_to(seq::text, 'UTF8') || canonical_tail AS canonical FROM numbered
-            ), parsed AS (
-              SELECT seq, canonical, convert_from(canonical, 'UTF8')::jsonb AS j FROM whole
             )
             INSERT INTO audit_event (seq, event_id, occurred_at, recorded_at, actor, actor_role, authentication_method,
               break_glass, action, resource_type, resource_id, tenant, justification_code, justification_reference,
               grant_id, approval_id, outcome, origin, request_id, details, canonical, leaf_hash)
-            SELECT seq, (j->>'eventId')::uuid, (j->>'occurredAt')::timestamptz, (j->>'recordedAt')::timestamptz,
-              j->>'actor', j->>'actorRole', j->>'authenticationMethod', (j->>'breakGlass')::boolean, j->>'action',
-              j->>'resourceType', j->>'resourceId', j->>'tenant', j->>'justificationCode', j->>'justificationReference',
-              (j->>'grantId')::uuid, (j->>'approvalId')::uuid, j->>'outcome', j->>'origin', j->>'requestId', j->>'details',
-              canonical, sha256('\\x00'::bytea || canonical)
-            FROM parsed
+            SELECT w.seq, r."eventId", r."occurredAt", r."recordedAt", r.actor, r."actorRole", r."authenticationMethod",
+              r."breakGlass", r.action, r."resourceType", r."resourceId", r.tenant, r."justificationCode",
+              r."justificationReference", r."grantId", r."approvalId", r.outcome, r.origin, r."requestId", r.details,
+              w.canonical, sha256('\\x00'::bytea || w.canonical)
+            FROM whole w CROSS JOIN LATERAL jsonb_to_record(convert_from(w.canonical, 'UTF8')::jsonb) AS r (
+              "eventId" uuid, "occurredAt" timestamptz, "recordedAt" timestamptz, actor text, "actorRole" text,
+              "authenticationMethod" text, "breakGlass" boolean, action text, "resourceType" text, "resourceId" text,
+              tenant text, "justificationCode" text, "justificationReference" text, "grantId" uuid, "approvalId" uuid,
+              outcome text, origin text, "requestId" text, details text)
             RETURNING seq, leaf_hash""";
     private static final String REJECT = """
             WITH gone AS (DELETE FROM audit_pending WHERE id = ? RETURNING id, canonical_head, canonical_tail)
@@ -93,6 +95,7 @@ public final class AuditSequencer {
      */
     public static Round sequenceOnce(Connection c, CheckpointSigner signer, int limit, Instant now) throws SQLException {
         SecretKeySpec key = signer == null ? null : signer.pendingKey();
+        javax.crypto.Mac hmac = key == null ? null : AuditQueue.hmac(key);
         List<Pending> authentic = new ArrayList<>();
         int rejected = 0;
         try (PreparedStatement s = c.prepareStatement(PENDING)) {
@@ -101,7 +104,7 @@ public final class AuditSequencer {
                 while (rs.next()) {
                     Pending p = new Pending(rs.getLong(1), rs.getBytes(2), rs.getBytes(3));
                     byte[] mac = rs.getBytes(4);
-                    if (key == null || AuditQueue.authentic(key, p.head(), p.tail(), mac)) {
+                    if (key == null || AuditQueue.authentic(hmac, p.head(), p.tail(), mac)) {
                         authentic.add(p);
                     } else {
                         reject(c, p.id(), mac == null
