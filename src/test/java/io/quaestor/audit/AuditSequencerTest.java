@@ -161,6 +161,30 @@ class AuditSequencerTest {
     }
 
     @Test
+    void aFailureOfTheDatabaseSetsNothingAsideAndTheEventsWaitForTheNextPass() throws Exception {
+        AuditEvent waiting = event("waits-out-an-outage");
+        enqueueCommitted(List.of(waiting), Instant.now());
+        try (Connection c = TestDatabase.superuser("quaestor"); Statement s = c.createStatement()) {
+            s.execute("""
+                    CREATE OR REPLACE FUNCTION test_disk_full() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN RAISE EXCEPTION 'could not extend file' USING ERRCODE = 'disk_full'; END $$""");
+            s.execute("CREATE TRIGGER test_disk_full BEFORE INSERT ON audit_event FOR EACH ROW EXECUTE FUNCTION test_disk_full()");
+        }
+        try {
+            java.sql.SQLException outage = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class, AuditSequencerTest::drain);
+            assertEquals("53100", outage.getSQLState());
+        } finally {
+            try (Connection c = TestDatabase.superuser("quaestor"); Statement s = c.createStatement()) {
+                s.execute("DROP TRIGGER test_disk_full ON audit_event");
+                s.execute("DROP FUNCTION test_disk_full()");
+            }
+        }
+        assertEquals(0, count("SELECT count(*) FROM audit_pending_rejected WHERE reason LIKE '%53100%'"), "nothing set aside");
+        drain();
+        assertTrue(seqOf(waiting) >= 0, "sequenced once the database is back");
+    }
+
+    @Test
     void concurrentWritersAndASequencerLoseNothingAndLeaveNoGap() throws Exception {
         long before = count("SELECT count(*) FROM audit_event");
         AtomicBoolean writing = new AtomicBoolean(true);

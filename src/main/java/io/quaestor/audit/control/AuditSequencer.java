@@ -123,8 +123,11 @@ public final class AuditSequencer {
             long first = move(c, authentic, signer);
             c.releaseSavepoint(beforeMove);
             return new Round(authentic.size(), rejected, first);
-        } catch (SQLException poisoned) {
+        } catch (SQLException failed) {
             c.rollback(beforeMove);
+            if (!causedByARow(failed)) {
+                throw failed;
+            }
             return isolate(c, authentic, signer, now, rejected);
         }
     }
@@ -147,6 +150,9 @@ public final class AuditSequencer {
                 sequenced++;
             } catch (SQLException e) {
                 c.rollback(one);
+                if (!causedByARow(e)) {
+                    throw e;
+                }
                 reject(c, row.id(), "it could not be sequenced (SQL state " + e.getSQLState() + ")", now,
                         signer == null ? null : signer.pendingKey());
                 rejected++;
@@ -154,6 +160,20 @@ public final class AuditSequencer {
         }
         return new Round(sequenced, rejected, first);
     }
+
+    /**
+     * Whether a failed move is the fault of a row (a duplicate event id, a canonical form that is
+     * not valid JSON or holds an invalid value, a row changed under us) rather than of the
+     * database (disk full, a lost connection, a missing grant). Only the former sets rows aside;
+     * the latter fails the pass, which the next poll retries, so a passing outage never
+     * quarantines good events.
+     */
+    static boolean causedByARow(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23") || state.equals(CHANGED_UNDER_US));
+    }
+
+    private static final String CHANGED_UNDER_US = "QS001";
 
     private static long move(Connection c, List<Pending> rows, CheckpointSigner signer) throws SQLException {
         long first;
@@ -179,7 +199,7 @@ public final class AuditSequencer {
             byte[] leaf = MerkleTree.leafHash(rows.get(i).canonical(first + i));
             if (!Arrays.equals(leaf, stored.get(first + i))) {
                 // Changed between our read and the move, or not the event its canonical form claims.
-                throw new SQLException("pending event " + rows.get(i).id() + " did not sequence as read", "QS001");
+                throw new SQLException("pending event " + rows.get(i).id() + " did not sequence as read", CHANGED_UNDER_US);
             }
             if (chain != null) {
                 chain.append(leaf);
