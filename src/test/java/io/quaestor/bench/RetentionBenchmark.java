@@ -70,28 +70,8 @@ final class RetentionBenchmark implements Benchmark {
                 .generate(new GenerationPlan(50, 5_000, 10_000_000, 120, 5, 23, LocalDate.now(ZoneOffset.UTC)));
         DataMap map = DataMapValidator.validate(DataMapReader.read(new StringReader(Files.readString(
                 Path.of("policy-templates/datamap/reference-gateway.datamap.json"))), "shipped"), name -> Optional.of(gateway));
-        List<String> tenants = new ArrayList<>();
-        try (Connection c = gateway.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id::text FROM organizations ORDER BY id")) {
-            while (rs.next()) {
-                tenants.add(rs.getString(1));
-            }
-        }
-        Map<String, Integer> days = new LinkedHashMap<>();
-        for (int i = 0; i < tenants.size(); i++) {
-            days.put(tenants.get(i), PERIODS[(i / 2) % PERIODS.length]);
-        }
-        try (Connection c = gateway.getConnection(); PreparedStatement s = c.prepareStatement(
-                "UPDATE organizations SET metadata_retention_days = ? WHERE id::text = ?")) {
-            for (Map.Entry<String, Integer> e : days.entrySet()) {
-                s.setInt(1, e.getValue());
-                s.setString(2, e.getKey());
-                s.executeUpdate();
-            }
-            c.createStatement().execute("CREATE TABLE IF NOT EXISTS bench_checkpoint (seq int PRIMARY KEY, position text, rows bigint, pending text)");
-            c.createStatement().execute("INSERT INTO bench_checkpoint VALUES (1, null, 0) ON CONFLICT DO NOTHING");
-            c.createStatement().execute("VACUUM ANALYZE request_metadata");
-        }
+        Map<String, Integer> days = assignPeriods(gateway);
+        List<String> tenants = new ArrayList<>(days.keySet());
         Instant now = Instant.now();
         RetentionRules.Rule rule = new RetentionRules(map).rules().stream().filter(r -> r.table().equals("request_metadata")).findFirst().orElseThrow();
         List<RetentionRules.Cutoff> engineHalf = new ArrayList<>();
@@ -285,6 +265,37 @@ final class RetentionBenchmark implements Benchmark {
         }
         double engineSeconds = (System.nanoTime() - start) / 1e9;
         return new double[]{engineSeconds, stack.psqlOnGateway(raw.toString(), false)};
+    }
+
+    /**
+     * Gives the store's tenants the benchmark's mix of periods (pairs of tenants per period, so the
+     * engine's half and psql's half get the same mix), adds the checkpoint table the purge writes
+     * to, and analyzes the metadata; returns each tenant's period in days, in tenant order.
+     */
+    static Map<String, Integer> assignPeriods(PGSimpleDataSource store) throws Exception {
+        List<String> tenants = new ArrayList<>();
+        try (Connection c = store.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id::text FROM organizations ORDER BY id")) {
+            while (rs.next()) {
+                tenants.add(rs.getString(1));
+            }
+        }
+        Map<String, Integer> days = new LinkedHashMap<>();
+        for (int i = 0; i < tenants.size(); i++) {
+            days.put(tenants.get(i), PERIODS[(i / 2) % PERIODS.length]);
+        }
+        try (Connection c = store.getConnection(); PreparedStatement s = c.prepareStatement(
+                "UPDATE organizations SET metadata_retention_days = ? WHERE id::text = ?")) {
+            for (Map.Entry<String, Integer> e : days.entrySet()) {
+                s.setInt(1, e.getValue());
+                s.setString(2, e.getKey());
+                s.executeUpdate();
+            }
+            c.createStatement().execute("CREATE TABLE IF NOT EXISTS bench_checkpoint (seq int PRIMARY KEY, position text, rows bigint, pending text)");
+            c.createStatement().execute("INSERT INTO bench_checkpoint VALUES (1, null, 0) ON CONFLICT DO NOTHING");
+            c.createStatement().execute("VACUUM ANALYZE request_metadata");
+        }
+        return days;
     }
 
     static long count(PGSimpleDataSource gateway, String tenant, Instant cutoff) throws Exception {

@@ -14,15 +14,12 @@ import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,28 +74,8 @@ final class RetentionScalingBenchmark implements Benchmark {
     private static Figure measure(BenchStack stack, PGSimpleDataSource store, String database, long size) throws Exception {
         DataMap map = DataMapValidator.validate(DataMapReader.read(new StringReader(Files.readString(
                 Path.of("policy-templates/datamap/reference-gateway.datamap.json"))), "shipped"), name -> Optional.of(store));
-        List<String> tenants = new ArrayList<>();
-        try (Connection c = store.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id::text FROM organizations ORDER BY id")) {
-            while (rs.next()) {
-                tenants.add(rs.getString(1));
-            }
-        }
-        Map<String, Integer> days = new LinkedHashMap<>();
-        for (int i = 0; i < tenants.size(); i++) {
-            days.put(tenants.get(i), RetentionBenchmark.PERIODS[(i / 2) % RetentionBenchmark.PERIODS.length]);
-        }
-        try (Connection c = store.getConnection(); PreparedStatement s = c.prepareStatement(
-                "UPDATE organizations SET metadata_retention_days = ? WHERE id::text = ?")) {
-            for (Map.Entry<String, Integer> e : days.entrySet()) {
-                s.setInt(1, e.getValue());
-                s.setString(2, e.getKey());
-                s.executeUpdate();
-            }
-            c.createStatement().execute("CREATE TABLE IF NOT EXISTS bench_checkpoint (seq int PRIMARY KEY, position text, rows bigint, pending text)");
-            c.createStatement().execute("INSERT INTO bench_checkpoint VALUES (1, null, 0) ON CONFLICT DO NOTHING");
-            c.createStatement().execute("VACUUM ANALYZE request_metadata");
-        }
+        Map<String, Integer> days = RetentionBenchmark.assignPeriods(store);
+        List<String> tenants = new ArrayList<>(days.keySet());
         RetentionRules.Rule rule = new RetentionRules(map).rules().stream().filter(r -> r.table().equals("request_metadata"))
                 .findFirst().orElseThrow();
         Instant now = Instant.now();
