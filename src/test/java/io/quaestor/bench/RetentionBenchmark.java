@@ -71,23 +71,10 @@ final class RetentionBenchmark implements Benchmark {
         DataMap map = DataMapValidator.validate(DataMapReader.read(new StringReader(Files.readString(
                 Path.of("policy-templates/datamap/reference-gateway.datamap.json"))), "shipped"), name -> Optional.of(gateway));
         Map<String, Integer> days = assignPeriods(gateway);
-        List<String> tenants = new ArrayList<>(days.keySet());
-        Instant now = Instant.now();
-        RetentionRules.Rule rule = new RetentionRules(map).rules().stream().filter(r -> r.table().equals("request_metadata")).findFirst().orElseThrow();
-        List<RetentionRules.Cutoff> engineHalf = new ArrayList<>();
-        StringBuilder rawHalf = new StringBuilder();
-        long rawRows = 0;
-        for (int i = 0; i < tenants.size(); i++) {
-            RetentionRules.Cutoff cutoff = RetentionRules.decide(rule, tenants.get(i), days.get(tenants.get(i)),
-                    new RetentionRules.Context(now, days, Set.of(), Set.of()));
-            if (i % 2 == 0) {
-                engineHalf.add(cutoff);
-            } else {
-                rawHalf.append("DELETE FROM request_metadata WHERE organization_id = '").append(cutoff.tenant())
-                        .append("' AND occurred_at < '").append(cutoff.cutoff()).append("';\n");
-                rawRows += count(gateway, cutoff.tenant(), cutoff.cutoff());
-            }
-        }
+        Halves halves = Halves.of(gateway, map, days);
+        List<RetentionRules.Cutoff> engineHalf = halves.engine();
+        String rawHalf = halves.rawScript();
+        long rawRows = halves.rawRows();
 
         Latencies idle = insertLoad(gateway, null);
         AtomicBoolean purging = new AtomicBoolean(true);
@@ -109,7 +96,7 @@ final class RetentionBenchmark implements Benchmark {
         purge.start();
         Latencies during = insertLoad(gateway, purging);
         purge.join();
-        double rawSeconds = stack.psqlOnGateway(rawHalf.toString(), false);
+        double rawSeconds = stack.psqlOnGateway(rawHalf, false);
 
         double[] drops = partitions(stack, gateway);
         return List.of(
@@ -296,6 +283,34 @@ final class RetentionBenchmark implements Benchmark {
             c.createStatement().execute("VACUUM ANALYZE request_metadata");
         }
         return days;
+    }
+
+    /**
+     * The tenants split into two halves with the same mix of periods: every other tenant's cutoff
+     * for the engine, the rest as psql DELETE statements, with the rows those will delete.
+     */
+    record Halves(List<RetentionRules.Cutoff> engine, String rawScript, long rawRows) {
+        static Halves of(PGSimpleDataSource store, DataMap map, Map<String, Integer> days) throws Exception {
+            RetentionRules.Rule rule = new RetentionRules(map).rules().stream().filter(r -> r.table().equals("request_metadata"))
+                    .findFirst().orElseThrow();
+            Instant now = Instant.now();
+            List<String> tenants = new ArrayList<>(days.keySet());
+            List<RetentionRules.Cutoff> engine = new ArrayList<>();
+            StringBuilder raw = new StringBuilder();
+            long rawRows = 0;
+            for (int i = 0; i < tenants.size(); i++) {
+                RetentionRules.Cutoff cutoff = RetentionRules.decide(rule, tenants.get(i), days.get(tenants.get(i)),
+                        new RetentionRules.Context(now, days, Set.of(), Set.of()));
+                if (i % 2 == 0) {
+                    engine.add(cutoff);
+                } else {
+                    raw.append("DELETE FROM request_metadata WHERE organization_id = '").append(cutoff.tenant())
+                            .append("' AND occurred_at < '").append(cutoff.cutoff()).append("';\n");
+                    rawRows += count(store, cutoff.tenant(), cutoff.cutoff());
+                }
+            }
+            return new Halves(engine, raw.toString(), rawRows);
+        }
     }
 
     static long count(PGSimpleDataSource gateway, String tenant, Instant cutoff) throws Exception {

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -23,7 +22,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * How the purge's cost grows with the store: the same store shape as the retention benchmark
@@ -75,31 +73,16 @@ final class RetentionScalingBenchmark implements Benchmark {
         DataMap map = DataMapValidator.validate(DataMapReader.read(new StringReader(Files.readString(
                 Path.of("policy-templates/datamap/reference-gateway.datamap.json"))), "shipped"), name -> Optional.of(store));
         Map<String, Integer> days = RetentionBenchmark.assignPeriods(store);
-        List<String> tenants = new ArrayList<>(days.keySet());
-        RetentionRules.Rule rule = new RetentionRules(map).rules().stream().filter(r -> r.table().equals("request_metadata"))
-                .findFirst().orElseThrow();
-        Instant now = Instant.now();
-        List<RetentionRules.Cutoff> engineHalf = new ArrayList<>();
-        StringBuilder rawHalf = new StringBuilder();
-        long rawRows = 0;
-        for (int i = 0; i < tenants.size(); i++) {
-            RetentionRules.Cutoff cutoff = RetentionRules.decide(rule, tenants.get(i), days.get(tenants.get(i)),
-                    new RetentionRules.Context(now, days, Set.of(), Set.of()));
-            if (i % 2 == 0) {
-                engineHalf.add(cutoff);
-            } else {
-                rawHalf.append("DELETE FROM request_metadata WHERE organization_id = '").append(cutoff.tenant())
-                        .append("' AND occurred_at < '").append(cutoff.cutoff()).append("';\n");
-                rawRows += RetentionBenchmark.count(store, cutoff.tenant(), cutoff.cutoff());
-            }
-        }
+        RetentionBenchmark.Halves halves = RetentionBenchmark.Halves.of(store, map, days);
+        List<RetentionRules.Cutoff> engineHalf = halves.engine();
+        long rawRows = halves.rawRows();
         long engineRows = 0;
         long start = System.nanoTime();
         for (RetentionRules.Cutoff cutoff : engineHalf) {
             engineRows += RetentionBenchmark.purge(store, cutoff, UNPACED);
         }
         double engineSeconds = (System.nanoTime() - start) / 1e9;
-        double rawSeconds = stack.psqlOn(database, rawHalf.toString(), false);
+        double rawSeconds = stack.psqlOn(database, halves.rawScript(), false);
         double engineRate = engineRows / engineSeconds;
         double rawRate = rawRows / rawSeconds;
         return new Figure(String.format("%,d rows: purge rate (rows/s), unpaced", size),
