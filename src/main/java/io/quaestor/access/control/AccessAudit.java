@@ -9,7 +9,6 @@ import io.quaestor.platform.http.RequestIds;
 import io.quaestor.security.control.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.ContextNotActiveException;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.transaction.Transactional;
@@ -32,8 +31,9 @@ public class AccessAudit {
     @Inject
     CustomerPseudonyms pseudonyms;
 
+    /** The container's proxy: resolved once here rather than through {@code Instance.get()} on every event. */
     @Inject
-    Instance<HttpServletRequest> request;
+    HttpServletRequest request;
 
     @Inject
     Clock clock;
@@ -53,11 +53,10 @@ public class AccessAudit {
         return log.append(event(caller, action, resourceType, resourceId, grant, "denied", withReason));
     }
 
-    /** A read of customer data under a grant, in the transaction that releases the data. */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public UUID read(Caller caller, AccessGrant grant, String accountKey, Map<String, String> details) {
-        return log.append(event(caller, "customer-data.read", "account", accountPseudonym(grant.getTenant(), accountKey),
-                grant, "success", details));
+    /** The record of a read of customer data under a grant; the gate appends it in the transaction that releases the data. */
+    public AuditEvent readEvent(Caller caller, AccessGrant grant, String accountKey, Map<String, String> details) {
+        return event(caller, "customer-data.read", "account", accountPseudonym(grant.getTenant(), accountKey),
+                grant, "success", details);
     }
 
     public String accountPseudonym(String tenant, String accountKey) {
@@ -77,7 +76,7 @@ public class AccessAudit {
 
     private String origin() {
         try {
-            return Origins.truncate(request.get().getRemoteAddr());
+            return Origins.truncate(request.getRemoteAddr());
         } catch (ContextNotActiveException | IllegalStateException noRequest) {
             return null;
         }

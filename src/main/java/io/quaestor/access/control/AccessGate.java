@@ -2,6 +2,9 @@ package io.quaestor.access.control;
 
 import io.quaestor.access.entity.AccessGrant;
 import io.quaestor.access.entity.GrantStatus;
+import io.quaestor.access.entity.JustificationCode;
+import io.quaestor.audit.control.AuditLog;
+import io.quaestor.audit.entity.AuditEvent;
 import io.quaestor.datamap.control.SubjectFinder;
 import io.quaestor.datamap.control.SubjectRows;
 import io.quaestor.datamap.entity.DataMap;
@@ -13,8 +16,6 @@ import io.quaestor.security.control.Caller;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 
 import javax.sql.DataSource;
@@ -24,9 +25,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,8 +75,17 @@ public class AccessGate {
     public record Timed(Result result, long gateNanos, long readNanos, long releaseNanos) {
     }
 
-    @PersistenceContext(unitName = "quaestor")
-    EntityManager em;
+    /** The grant and its holder's standing in one round trip: parameters are the caller's id, then the grant's. */
+    private static final String GRANT_AND_STANDING = """
+            SELECT %s AS certified_since,
+                   g.requester_id, g.justification_code, g.justification_reference, g.tenant, g.account_id,
+                   g.duration_seconds, g.break_glass, g.status, g.approval_deadline, g.expires_at, g.approval_id,
+                   ARRAY(SELECT c.category FROM access_grant_category c WHERE c.grant_id = g.id) AS categories
+            FROM access_grant g WHERE g.id = ?""".formatted(Recertifications.CERTIFIED_SINCE_OF_PARAMETER);
+
+    /** What the gate checks first, read together; a lookup pays for one connection and one round trip for it. */
+    private record GrantAndStanding(AccessGrant grant, Instant certifiedSince) {
+    }
 
     @Resource(lookup = Datasources.QUAESTOR)
     DataSource quaestor;
@@ -87,6 +100,12 @@ public class AccessGate {
     AccessAudit audit;
 
     @Inject
+    AuditLog log;
+
+    @Inject
+    Recertifications recertifications;
+
+    @Inject
     AccessGate self;
 
     @Inject
@@ -94,14 +113,14 @@ public class AccessGate {
 
     public Timed lookup(Lookup lookup, Caller caller) {
         long start = System.nanoTime();
-        AccessGrant grant = em.createNamedQuery(AccessGrant.WITH_CATEGORIES, AccessGrant.class)
-                .setParameter("id", lookup.grantId()).getResultStream().findFirst().orElse(null);
+        GrantAndStanding held = grantAndStanding(lookup.grantId(), caller.userId());
+        AccessGrant grant = held == null ? null : held.grant();
         if (grant == null || !grant.getRequesterId().equals(caller.userId())) {
             throw deny(caller, null, lookup, "no-such-grant", "You hold no grant with this id.");
         }
         Set<String> categories = lookup.categories().isEmpty() ? grant.getCategories() : lookup.categories();
         checkGrant(grant, categories, lookup, caller);
-        grants.requireStanding(caller, "customer-data.read", grant);
+        grants.requireStanding(caller, "customer-data.read", grant, recertifications.lapsed(held.certifiedSince()));
         long readStart = System.nanoTime();
         SubjectRows rows = finder.rows();
         List<Object> keys;
@@ -128,38 +147,70 @@ public class AccessGate {
         return new Timed(new Result(grant.getId(), subjects, tables, events), total - readNanos, readNanos, releaseNanos);
     }
 
-    /** Re-checks the grant under a lock and writes the read's events; nothing is returned unless this commits. */
+    /** Re-checks the grant under a lock and queues the read's events; nothing is returned unless this commits. */
     @Transactional
     public List<UUID> release(AccessGrant grant, List<Object> keys, List<TableRows> tables, Set<String> categories, Caller caller) {
-        if (!stillActive(grant.getId())) {
-            throw new AccessDeniedException("grant-not-active", "The grant ended while the data was being read.");
-        }
         Map<String, String> details = new TreeMap<>();
         details.put("categories", String.join(",", new TreeSet<>(categories)));
         tables.forEach(t -> details.put("rows." + t.table(), Integer.toString(t.rows().size())));
-        List<UUID> events = new ArrayList<>();
+        List<AuditEvent> events = new ArrayList<>();
         if (keys.isEmpty()) {
             details.put("subjects", "0");
-            events.add(audit.read(caller, grant, null, details));
+            events.add(audit.readEvent(caller, grant, null, details));
         }
         for (Object key : keys) {
-            events.add(audit.read(caller, grant, key.toString(), details));
+            events.add(audit.readEvent(caller, grant, key.toString(), details));
         }
-        return events;
+        try (Connection c = quaestor.getConnection()) {
+            if (!stillActive(c, grant.getId())) {
+                throw new AccessDeniedException("grant-not-active", "The grant ended while the data was being read.");
+            }
+            log.append(c, events);
+        } catch (SQLException e) {
+            throw new IllegalStateException("the read could not be released", e);
+        }
+        return events.stream().map(AuditEvent::eventId).toList();
     }
 
     /** The grant, locked against revocation until this transaction ends, is still active now. */
-    private boolean stillActive(UUID grantId) {
-        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(
+    private boolean stillActive(Connection c, UUID grantId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
                 "SELECT 1 FROM access_grant WHERE id = ? AND status = 'ACTIVE' AND expires_at > ? FOR SHARE")) {
             s.setObject(1, grantId);
             s.setObject(2, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next();
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("the grant could not be re-checked", e);
         }
+    }
+
+    /** The grant as stored and the caller's standing, or null when there is no such grant. */
+    private GrantAndStanding grantAndStanding(UUID grantId, UUID callerId) {
+        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(GRANT_AND_STANDING)) {
+            s.setObject(1, callerId);
+            s.setObject(2, grantId);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                Set<String> categories = new TreeSet<>(Arrays.asList((String[]) rs.getArray("categories").getArray()));
+                // getObject(column) rather than getObject(column, UUID.class): the pool's wrapper finds the latter by reflection
+                AccessGrant.Request scope = new AccessGrant.Request((UUID) rs.getObject("requester_id"),
+                        JustificationCode.valueOf(rs.getString("justification_code")), rs.getString("justification_reference"),
+                        rs.getString("tenant"), rs.getString("account_id"), categories,
+                        Duration.ofSeconds(rs.getInt("duration_seconds")), rs.getBoolean("break_glass"));
+                AccessGrant grant = AccessGrant.readOnly(grantId, scope, GrantStatus.valueOf(rs.getString("status")),
+                        instant(rs.getTimestamp("approval_deadline")), instant(rs.getTimestamp("expires_at")),
+                        (UUID) rs.getObject("approval_id"));
+                return new GrantAndStanding(grant, instant(rs.getTimestamp("certified_since")));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the grant could not be read", e);
+        }
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
     }
 
     private void checkGrant(AccessGrant grant, Set<String> categories, Lookup lookup, Caller caller) {

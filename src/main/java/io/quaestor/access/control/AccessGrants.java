@@ -144,7 +144,11 @@ public class AccessGrants {
 
     /** An operator whose standing permission lapsed gets nothing new, and the refusal is on the record. */
     void requireStanding(Caller caller, String action, AccessGrant grant) {
-        boolean lapsed = recertifications.of(caller.userId()).map(Recertifications.Standing::lapsed).orElse(true);
+        requireStanding(caller, action, grant, recertifications.of(caller.userId()).map(Recertifications.Standing::lapsed).orElse(true));
+    }
+
+    /** As above, for a caller that read the standing itself ({@link Recertifications#lapsed}). */
+    void requireStanding(Caller caller, String action, AccessGrant grant, boolean lapsed) {
         if (lapsed) {
             audit.denied(caller, action, "access-grant", grant == null ? null : grant.getId().toString(), grant,
                     "recertification-lapsed", Map.of());

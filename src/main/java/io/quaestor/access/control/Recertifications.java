@@ -18,7 +18,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,12 +34,24 @@ import java.util.UUID;
 @ApplicationScoped
 public class Recertifications {
 
+    /** When an active operator's standing began: the role's grant or the last recertification, whichever is later. */
+    private static final String CERTIFIED_SINCE = """
+            greatest(r.granted_at, (SELECT max(c.certified_at) FROM access_certification c WHERE c.user_id = u.id))""";
+
     private static final String STANDINGS = """
-            SELECT u.id, u.username, r.granted_at,
-                   (SELECT max(c.certified_at) FROM access_certification c WHERE c.user_id = u.id)
+            SELECT u.id, u.username, %s
             FROM staff_user u JOIN staff_user_role r ON r.user_id = u.id AND r.role = 'OPERATOR'
             WHERE u.active AND (CAST(? AS uuid) IS NULL OR u.id = CAST(? AS uuid))
-            ORDER BY u.username""";
+            ORDER BY u.username""".formatted(CERTIFIED_SINCE);
+
+    /**
+     * A scalar sub-select giving when the operator bound to the enclosing statement's first uuid
+     * parameter was last certified, null when they are not an active operator; for callers that read
+     * the standing in the same round trip as something else (the access gate).
+     */
+    static final String CERTIFIED_SINCE_OF_PARAMETER = """
+            (SELECT %s FROM staff_user u JOIN staff_user_role r ON r.user_id = u.id AND r.role = 'OPERATOR'
+             WHERE u.active AND u.id = ?)""".formatted(CERTIFIED_SINCE);
 
     /** One operator's standing: certified since, due at, and whether it has lapsed at the time asked. */
     public record Standing(UUID userId, String username, Instant certifiedSince, Instant dueAt, boolean lapsed) {
@@ -84,6 +95,11 @@ public class Recertifications {
         return of(operator).orElseThrow();
     }
 
+    /** Whether a standing that began at {@code certifiedSince} (null: not an active operator) has lapsed now. */
+    boolean lapsed(Instant certifiedSince) {
+        return certifiedSince == null || !clock.instant().isBefore(certifiedSince.plus(policy.recertificationInterval()));
+    }
+
     private List<Standing> read(UUID only) {
         Instant now = clock.instant();
         List<Standing> standings = new ArrayList<>();
@@ -92,11 +108,9 @@ public class Recertifications {
             s.setObject(2, only);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    Instant granted = rs.getTimestamp(3).toInstant();
-                    Timestamp certified = rs.getTimestamp(4);
-                    Instant since = certified != null && certified.toInstant().isAfter(granted) ? certified.toInstant() : granted;
+                    Instant since = rs.getTimestamp(3).toInstant();
                     Instant due = since.plus(policy.recertificationInterval());
-                    standings.add(new Standing(rs.getObject(1, UUID.class), rs.getString(2), since, due, !now.isBefore(due)));
+                    standings.add(new Standing((UUID) rs.getObject(1), rs.getString(2), since, due, !now.isBefore(due)));
                 }
             }
         } catch (SQLException e) {

@@ -23,8 +23,6 @@ import java.util.UUID;
 @Entity
 @Table(name = "access_grant")
 @NamedQuery(name = AccessGrant.BY_REQUESTER, query = "SELECT g FROM AccessGrant g WHERE g.requesterId = :requester ORDER BY g.requestedAt DESC")
-@NamedQuery(name = AccessGrant.WITH_CATEGORIES,
-        query = "SELECT DISTINCT g FROM AccessGrant g LEFT JOIN FETCH g.categories WHERE g.id = :id")
 @NamedQuery(name = AccessGrant.ALL, query = "SELECT g FROM AccessGrant g ORDER BY g.requestedAt DESC")
 @NamedQuery(name = AccessGrant.REQUESTED_BETWEEN,
         query = "SELECT g FROM AccessGrant g WHERE g.requestedAt >= :from AND g.requestedAt < :to ORDER BY g.requestedAt")
@@ -34,7 +32,6 @@ public class AccessGrant {
 
     public static final String BY_REQUESTER = "AccessGrant.byRequester";
     public static final String ALL = "AccessGrant.all";
-    public static final String WITH_CATEGORIES = "AccessGrant.withCategories";
     public static final String REQUESTED_BETWEEN = "AccessGrant.requestedBetween";
     public static final String UNREVIEWED_BREAK_GLASS = "AccessGrant.unreviewedBreakGlass";
 
@@ -155,6 +152,29 @@ public class AccessGrant {
         if (request.breakGlass()) {
             grant.reviewDueAt = now.plus(reviewWithin);
         }
+        return grant;
+    }
+
+    /**
+     * A copy of a stored grant for checks only, built from a plain JDBC read where EclipseLink's
+     * query machinery costs more than the read (the access gate). Never persisted or merged.
+     */
+    public static AccessGrant readOnly(UUID id, Request request, GrantStatus status, Instant approvalDeadline,
+                                       Instant expiresAt, UUID approvalId) {
+        AccessGrant grant = new AccessGrant();
+        grant.id = id;
+        grant.requesterId = request.requesterId();
+        grant.justificationCode = request.code();
+        grant.justificationReference = request.reference();
+        grant.tenant = request.tenant();
+        grant.accountId = request.accountId();
+        grant.categories = new TreeSet<>(request.categories());
+        grant.durationSeconds = Math.toIntExact(request.duration().toSeconds());
+        grant.breakGlass = request.breakGlass();
+        grant.status = status;
+        grant.approvalDeadline = approvalDeadline;
+        grant.expiresAt = expiresAt;
+        grant.approvalId = approvalId;
         return grant;
     }
 

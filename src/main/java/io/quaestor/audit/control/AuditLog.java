@@ -63,6 +63,14 @@ public class AuditLog {
      *
      * @return the event's id, by which it can be found in the trail
      */
+    /**
+     * Queues events on the caller's own connection, inside the transaction that makes the change
+     * they record, for callers that already hold one (the access gate's release).
+     */
+    public void append(Connection c, List<AuditEvent> events) throws SQLException {
+        AuditQueue.enqueue(c, events, clock.instant(), keys.pendingKey());
+    }
+
     @Transactional(Transactional.TxType.REQUIRED)
     public UUID append(AuditEvent event) {
         try (Connection c = quaestor.getConnection()) {
