@@ -54,6 +54,8 @@ public class AuditIngestResource {
      * 422 with the same field names (events[3].occurredAt).
      */
     private static final Validator BATCH_VALIDATOR = Validation.byDefaultProvider().configure()
+            // Hibernate Validator wraps any resolver but its own in a per-call cache; ours answers at once.
+            .addProperty("hibernate.validator.enable_traversable_resolver_result_cache", "false")
             .traversableResolver(new TraversableResolver() {
                 @Override
                 public boolean isReachable(Object bean, jakarta.validation.Path.Node property, Class<?> rootType, jakarta.validation.Path path,

@@ -61,9 +61,11 @@ public class AuditIngest {
     @Transactional
     public Outcome ingest(List<Indexed> batch) {
         Map<UUID, byte[]> hashes = new LinkedHashMap<>();
-        List<AuditEvent> fresh = new ArrayList<>();
+        List<AuditEvent.Template> templates = new ArrayList<>(batch.size());
         for (Indexed item : batch) {
-            byte[] hash = contentHash(item.event());
+            AuditEvent.Template template = item.event().template();
+            templates.add(template);
+            byte[] hash = contentHash(template);
             byte[] earlier = hashes.putIfAbsent(item.event().eventId(), hash);
             if (earlier != null && !Arrays.equals(earlier, hash)) {
                 throw conflict(item.index());
@@ -71,18 +73,21 @@ public class AuditIngest {
         }
         try (Connection c = quaestor.getConnection()) {
             Instant now = clock.instant();
+            Instant recordedAt = AuditEvent.truncated(now);
             Set<UUID> claimed = claimReceipts(c, hashes, now);
             Map<UUID, byte[]> earlier = claimed.size() == hashes.size() ? Map.of() : receipts(c, hashes.keySet());
-            for (Indexed item : batch) {
+            List<AuditEvent.Unsequenced> fresh = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                Indexed item = batch.get(i);
                 UUID id = item.event().eventId();
                 if (claimed.remove(id)) {
-                    fresh.add(item.event());
+                    fresh.add(templates.get(i).unsequenced(recordedAt));
                 } else if (earlier.containsKey(id) && !Arrays.equals(earlier.get(id), hashes.get(id))) {
                     throw conflict(item.index());
                 }
             }
             if (!fresh.isEmpty()) {
-                AuditQueue.enqueue(c, fresh, now, keys.pendingKey());
+                AuditQueue.enqueue(c, fresh, keys.pendingKey());
             }
             return new Outcome(batch.size(), fresh.size(), batch.size() - fresh.size());
         } catch (SQLException e) {
@@ -91,7 +96,7 @@ public class AuditIngest {
     }
 
     /** The content an event id stands for: the canonical form without its place in the trail. */
-    static byte[] contentHash(AuditEvent event) {
+    static byte[] contentHash(AuditEvent.Template event) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(event.canonical(0, CONTENT_EPOCH));
         } catch (NoSuchAlgorithmException e) {

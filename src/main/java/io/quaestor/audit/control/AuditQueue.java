@@ -28,10 +28,14 @@ public final class AuditQueue {
     /** @param pendingKey the key of {@link CheckpointSigner#pendingKey()}, or null where no audit key is configured */
     public static void enqueue(Connection c, List<AuditEvent> events, Instant now, SecretKeySpec pendingKey) throws SQLException {
         Instant recordedAt = AuditEvent.truncated(now);
+        enqueue(c, events.stream().map(e -> e.unsequenced(recordedAt)).toList(), pendingKey);
+    }
+
+    /** As above, for events already written as their canonical form less the seq (recorded at {@link AuditEvent#truncated}). */
+    public static void enqueue(Connection c, List<AuditEvent.Unsequenced> events, SecretKeySpec pendingKey) throws SQLException {
         Mac hmac = pendingKey == null ? null : hmac(pendingKey);
         try (PreparedStatement insert = c.prepareStatement(INSERT)) {
-            for (AuditEvent event : events) {
-                AuditEvent.Unsequenced parts = event.unsequenced(recordedAt);
+            for (AuditEvent.Unsequenced parts : events) {
                 insert.setBytes(1, parts.head());
                 insert.setBytes(2, parts.tail());
                 insert.setBytes(3, hmac == null ? null : mac(hmac, parts.head(), parts.tail()));

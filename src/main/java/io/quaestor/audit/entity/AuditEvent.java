@@ -28,6 +28,15 @@ public record AuditEvent(UUID eventId, Instant occurredAt, String actor, String 
      * sequence number included so that an event cannot be moved to another position.
      */
     public byte[] canonical(long seq, Instant recordedAt) {
+        return template().canonical(seq, recordedAt);
+    }
+
+    /**
+     * The canonical form written once, with holes for the two values only the trail gives an event:
+     * when it was recorded and its seq. Ingest takes both its content hash and its queued form from
+     * one template instead of writing the event twice.
+     */
+    public Template template() {
         // Written by hand, byte for byte as JSON-P (Parsson) writes the same sorted object: this runs
         // for every event appended and every event verified, and JSON-P's builder was most of the
         // ingest's CPU time. AuditEventCanonicalTest holds the two to the same bytes.
@@ -46,13 +55,32 @@ public record AuditEvent(UUID eventId, Instant occurredAt, String actor, String 
         json.string("occurredAt", iso(occurredAt));
         json.string("origin", origin);
         json.string("outcome", outcome);
-        json.string("recordedAt", iso(recordedAt));
+        json.name("recordedAt");
+        String beforeRecordedAt = json.cut();
         json.string("requestId", requestId);
         json.string("resourceId", resourceId);
         json.string("resourceType", resourceType);
-        json.name("seq").append(seq);
+        json.name("seq");
+        String beforeSeq = json.cut();
         json.string("tenant", tenant);
-        return json.close().getBytes(StandardCharsets.UTF_8);
+        return new Template(beforeRecordedAt, beforeSeq, json.close());
+    }
+
+    /** {@link #template()}'s three fixed parts: before the recordedAt value, between it and the seq, after the seq. */
+    public record Template(String beforeRecordedAt, String beforeSeq, String afterSeq) {
+
+        public byte[] canonical(long seq, Instant recordedAt) {
+            return (head(recordedAt) + seq + afterSeq).getBytes(StandardCharsets.UTF_8);
+        }
+
+        public Unsequenced unsequenced(Instant recordedAt) {
+            return new Unsequenced(head(recordedAt).getBytes(StandardCharsets.UTF_8), afterSeq.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** An ISO instant needs no escaping, so it is quoted as it is. */
+        private String head(Instant recordedAt) {
+            return beforeRecordedAt + '"' + iso(java.util.Objects.requireNonNull(recordedAt, "recordedAt")) + '"' + beforeSeq;
+        }
     }
 
     /** A JSON object written member by member, in the order given (callers give sorted names), absent values left out. */
@@ -74,16 +102,32 @@ public record AuditEvent(UUID eventId, Instant occurredAt, String actor, String 
             }
         }
 
+        /** What has been written since the last cut; the object goes on. */
+        String cut() {
+            String part = out.toString();
+            out.setLength(0);
+            return part;
+        }
+
         String close() {
             return out.append('}').toString();
         }
     }
 
-    /** As JSON-P escapes: quote, backslash and control characters only, the latter as \b \t \n \f \r or \\u00xx. */
+    /**
+     * As JSON-P escapes: quote, backslash and control characters only, the latter as \b \t \n \f \r
+     * or \\u00xx. Runs without any of them are copied whole: most values have none.
+     */
     private static StringBuilder quoted(StringBuilder out, String value) {
         out.append('"');
+        int run = 0;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\') {
+                continue;
+            }
+            out.append(value, run, i);
+            run = i + 1;
             switch (c) {
                 case '"', '\\' -> out.append('\\').append(c);
                 case '\b' -> out.append("\\b");
@@ -91,16 +135,10 @@ public record AuditEvent(UUID eventId, Instant occurredAt, String actor, String 
                 case '\n' -> out.append("\\n");
                 case '\f' -> out.append("\\f");
                 case '\r' -> out.append("\\r");
-                default -> {
-                    if (c < 0x20) {
-                        out.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xF, 16));
-                    } else {
-                        out.append(c);
-                    }
-                }
+                default -> out.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xF, 16));
             }
         }
-        return out.append('"');
+        return out.append(value, run, value.length()).append('"');
     }
 
     /** The canonical form without its seq: {@code head || decimal seq || tail} is {@link #canonical}. */
@@ -114,23 +152,9 @@ public record AuditEvent(UUID eventId, Instant occurredAt, String actor, String 
         }
     }
 
-    private static final byte[] SEQ_MEMBER = "\"seq\":0".getBytes(StandardCharsets.US_ASCII);
-
-    /**
-     * The canonical form split around the value of its seq member, for an event whose place is
-     * given later. The pattern {@code "seq":} occurs once: inside a string value its quotes would
-     * be escaped.
-     */
+    /** The canonical form split around the value of its seq member, for an event whose place is given later. */
     public Unsequenced unsequenced(Instant recordedAt) {
-        byte[] whole = canonical(0, recordedAt);
-        for (int i = 0; i + SEQ_MEMBER.length <= whole.length; i++) {
-            if (java.util.Arrays.equals(whole, i, i + SEQ_MEMBER.length, SEQ_MEMBER, 0, SEQ_MEMBER.length)) {
-                int digit = i + SEQ_MEMBER.length - 1;
-                return new Unsequenced(java.util.Arrays.copyOfRange(whole, 0, digit),
-                        java.util.Arrays.copyOfRange(whole, digit + 1, whole.length));
-            }
-        }
-        throw new IllegalStateException("the canonical form has no seq member");
+        return template().unsequenced(recordedAt);
     }
 
     /** The details as sorted JSON text, the form stored beside the event. */
