@@ -110,11 +110,15 @@ final class BreachBenchmark implements Benchmark {
 
     private List<Figure> scope(BenchStack stack) throws Exception {
         PGSimpleDataSource gateway = stack.gateway();
+        // Its own store: benchmarks before it in the same stack (retention's insert load) leave
+        // rows whose accounts do not exist, which the engine rightly counts as unidentifiable.
+        try (Connection c = gateway.getConnection(); Statement s = c.createStatement()) {
+            s.execute("TRUNCATE organizations, accounts, request_metadata CASCADE");
+        }
         new GatewayDataGenerator(gateway::getConnection, 2)
                 .generate(new GenerationPlan(50, 5_000, 10_000_000, 120, 5, 31, LocalDate.now(ZoneOffset.UTC)));
         try (Connection c = gateway.getConnection(); Statement s = c.createStatement()) {
-            s.execute("VACUUM ANALYZE request_metadata");
-            s.execute("VACUUM ANALYZE accounts");
+            s.execute("VACUUM ANALYZE");
         }
         DataMap map = DataMapValidator.validate(DataMapReader.read(new StringReader(Files.readString(
                 Path.of("policy-templates/datamap/reference-gateway.datamap.json"))), "shipped"), name -> Optional.of(gateway));

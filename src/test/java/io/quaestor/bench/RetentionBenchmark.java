@@ -94,9 +94,11 @@ final class RetentionBenchmark implements Benchmark {
                 purging.set(false);
             }
         });
+        long[] walBefore = wal(stack);
         purge.start();
         Latencies during = insertLoad(gateway, purging);
         purge.join();
+        long[] engineWal = since(walBefore, wal(stack));
         // The raw half runs under the same insert load: a baseline that had the two cores to itself
         // measured the load's share of the machine as much as the engine's pacing.
         AtomicBoolean deleting = new AtomicBoolean(true);
@@ -110,9 +112,11 @@ final class RetentionBenchmark implements Benchmark {
                 deleting.set(false);
             }
         });
+        walBefore = wal(stack);
         raw.start();
         Latencies duringRaw = insertLoad(gateway, deleting);
         raw.join();
+        long[] rawWal = since(walBefore, wal(stack));
 
         double[] drops = partitions(stack, gateway);
         return List.of(
@@ -122,6 +126,8 @@ final class RetentionBenchmark implements Benchmark {
                         String.format("%,.0f", rawRows / rawSeconds[0]), String.format("%.2f×", (engineRows[0] / engineSeconds[0]) / (rawRows / rawSeconds[0]))),
                 new Figure("20 expired partitions (1,000,000 rows) detached and dropped", String.format("%.2f s", drops[0]),
                         String.format("%.2f s (psql DROP TABLE)", drops[1]), String.format("%.2f×", drops[0] / drops[1])),
+                new Figure("WAL per deleted row: bytes; full-page images per 1,000 rows", walPerRow(engineWal, engineRows[0]),
+                        walPerRow(rawWal, rawRows) + " (psql DELETE)", "every commit of the gateway's waits for this to be flushed"),
                 new Figure("pacing: ceiling / back-offs / pauses", String.format("%,.0f rows/s / %d / %.1f s", CEILING, PACING[0], PACING[1] / 1000.0),
                         "", ""),
                 new Figure("insert latency p50 / p99 during the purge", String.format("%.2f / %.2f ms", during.percentileMillis(50), during.percentileMillis(99)),
@@ -209,6 +215,23 @@ final class RetentionBenchmark implements Benchmark {
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
+    }
+
+    /** The store's WAL counters (pg_stat_wal): bytes and full-page images written so far. */
+    private static long[] wal(BenchStack stack) throws Exception {
+        try (Connection c = stack.database.superuserConnection(EmbeddedDatabase.GATEWAY_DB);
+             java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT wal_bytes::bigint, wal_fpi FROM pg_stat_wal")) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2)};
+        }
+    }
+
+    private static long[] since(long[] before, long[] after) {
+        return new long[] {after[0] - before[0], after[1] - before[1]};
+    }
+
+    private static String walPerRow(long[] wal, long rows) {
+        return String.format("%,.0f; %,.1f", (double) wal[0] / rows, wal[1] * 1000.0 / rows);
     }
 
     /** Single-row inserts of recent metadata at about 200/s, for 20 s or while the purge runs. */
