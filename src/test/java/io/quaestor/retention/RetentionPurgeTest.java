@@ -43,6 +43,42 @@ class RetentionPurgeTest {
     }
 
     @Test
+    void theProbeCommitsATransactionWithAnIdAsTheGatewaysWritesDo() throws Exception {
+        long before = assignedTransactionIds();
+        RetentionPurge.probe(store);
+        assertTrue(assignedTransactionIds() > before, "the probe took an xid, so its commit waits for the WAL flush");
+
+        // On a connection that does not commit by itself (as a pool may hand out), the probe commits.
+        java.util.concurrent.atomic.AtomicInteger commits = new java.util.concurrent.atomic.AtomicInteger();
+        javax.sql.DataSource manual = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                    if (!method.getName().equals("getConnection")) {
+                        return method.invoke(store, args);
+                    }
+                    Connection real = store.getConnection();
+                    real.setAutoCommit(false);
+                    return java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
+                            (p, m, a) -> {
+                                if (m.getName().equals("commit")) {
+                                    commits.incrementAndGet();
+                                }
+                                return m.invoke(real, a);
+                            });
+                });
+        RetentionPurge.probe(manual);
+        assertEquals(1, commits.get());
+    }
+
+    /** The first xid not yet handed out: it moves only when a transaction is given an id. */
+    private static long assignedTransactionIds() throws Exception {
+        try (Connection c = store.getConnection(); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT txid_snapshot_xmax(txid_current_snapshot())")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
     void chunksResumeFromTheirCheckpointAndTouchOnlyExpiredUnheldRowsOfTheTenant() throws Exception {
         RetentionPurge purge = new RetentionPurge(store, target(Instant.now().minus(30, ChronoUnit.DAYS)));
         assertEquals(1_000, purge.expired(List.of(HELD)), "the dry count");

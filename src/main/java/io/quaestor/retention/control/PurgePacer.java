@@ -5,8 +5,9 @@ import java.time.Duration;
 /**
  * The write-rate ceiling of a purge, beside its time budget per chunk: after each chunk the purge
  * pauses long enough that its rows per second stay under the ceiling, leaving the store time for
- * the gateway's own writes. The ceiling adapts to how busy the store is, judged by a probe's round
- * trip to it: when the probe takes more than {@code busyFactor} times the quietest seen (and at
+ * the gateway's own writes. The ceiling adapts to how busy the store is, judged by a probe commit
+ * ({@link RetentionPurge#probe}, which waits for the WAL flush as the gateway's writes do): when
+ * the probe takes more than {@code busyFactor} times the quietest seen (and at
  * least half a millisecond more), the gateway is waiting on the store too, and the ceiling drops
  * by a third; otherwise it climbs back by a tenth, never above the configured maximum.
  */

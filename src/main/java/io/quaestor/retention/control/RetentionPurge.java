@@ -136,12 +136,20 @@ public final class RetentionPurge {
         window = next.compareTo(MIN_WINDOW) < 0 ? MIN_WINDOW : next;
     }
 
-    /** A round trip to the store, timed: how busy it is, for the purge's pacing. */
+    /**
+     * A commit on the store, timed, for the purge's pacing: an empty transaction given an id, so
+     * that its commit waits for the WAL to be flushed as each of the gateway's own writes does.
+     * That wait, not a bare round trip, is what a busy store (or the purge) makes the gateway pay.
+     */
     public static Duration probe(DataSource store) throws SQLException {
-        try (Connection c = store.getConnection(); PreparedStatement s = c.prepareStatement("SELECT 1")) {
+        try (Connection c = store.getConnection(); PreparedStatement s = c.prepareStatement("SELECT txid_current()")) {
+            boolean autoCommit = c.getAutoCommit();
             long started = System.nanoTime();
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
+            }
+            if (!autoCommit) {
+                c.commit();
             }
             return Duration.ofNanos(System.nanoTime() - started);
         }
