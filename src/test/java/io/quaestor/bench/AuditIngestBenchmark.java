@@ -40,8 +40,9 @@ final class AuditIngestBenchmark implements Benchmark {
     public String description() {
         return "POST /api/audit/ingest from " + THREADS + " client threads, " + BATCH + " events per batch, "
                 + THREADS * MEASURED_BATCHES_PER_THREAD * BATCH + " measured events after " + WARMUP_BATCHES * BATCH
-                + " warm-up events; each event validated, pseudonymised, canonicalised, hashed, receipted and appended "
-                + "under the trail's head lock. Baseline: raw JDBC batch INSERT (reWriteBatchedInserts, as the server's datasource) of the same number of rows (precomputed "
+                + " warm-up events (and the same number of events from 1 and 8 threads for the scaling lines); each event validated, "
+                + "pseudonymised, canonicalised, receipted and queued with its MAC, then sequenced, hashed, chained and signed by the "
+                + "sequencer (no head lock in the request). Baseline: raw JDBC batch INSERT (reWriteBatchedInserts, as the server's datasource) of the same number of rows (precomputed "
                 + "canonical bytes and hashes) into a trigger-free copy of audit_event, same threads and batch size. "
                 + "Sealing lag: recorded_at to the issued_at of the first checkpoint covering the event, over the measured events.";
     }

@@ -84,6 +84,22 @@ class BreachScopeTest {
     }
 
     @Test
+    void aTenantIdNotInItsCanonicalFormMatchesNothingAndFailsNothing() throws Exception {
+        // Tenant columns of type uuid are compared as uuids (so their index serves the scope), only
+        // for ids in the form a text comparison would have matched: the counts stay what they were.
+        String tenant = strings("SELECT organization_id::text FROM accounts GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").get(0);
+        BreachScope.Description exact = new BreachScope.Description(List.of(tenant), List.of(), null, null, null,
+                List.of("technical-metadata"), false);
+        assertEquals(number("SELECT count(*) FROM request_metadata WHERE organization_id = '" + tenant + "'"),
+                records(BreachScope.compute(map, gateway, exact), "request_metadata"));
+        BreachScope.Description other = new BreachScope.Description(List.of(tenant.toUpperCase(java.util.Locale.ROOT), "not-a-uuid", "{" + tenant + "}"),
+                List.of(), null, null, null, List.of("technical-metadata"), false);
+        BreachScope.Result none = BreachScope.compute(map, gateway, other);
+        assertEquals(0, records(none, "request_metadata"));
+        assertEquals(0, none.subjects());
+    }
+
+    @Test
     void aWholeTenantCountsEveryAccountWhenTheAccountCategoryIsNamed() throws Exception {
         String tenant = strings("SELECT organization_id::text FROM accounts GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").get(0);
         BreachScope.Result result = BreachScope.compute(map, gateway, new BreachScope.Description(List.of(tenant), List.of(), null, null, null,

@@ -3,6 +3,7 @@ package io.quaestor.datamap.control;
 import io.quaestor.datamap.entity.DataMap;
 
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -33,26 +34,53 @@ public final class ScopeQueries {
 
     private static final String TENANTS = "ARRAY(SELECT unnest(t) FROM scope_tenants)";
     private static final String ACCOUNTS = "ARRAY(SELECT unnest(a) FROM scope_accounts)";
+    /**
+     * The scoped tenants that are uuids in their canonical text form, as uuids: exactly the values
+     * a {@code column::text} comparison could match (so the answer is the same, and no value fails
+     * the cast), in the column's own type, so that an index on the column serves the scope.
+     */
+    private static final String TENANTS_AS_UUIDS = "ARRAY(SELECT x::uuid FROM scope_tenants, unnest(t) AS x "
+            + "WHERE x ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$')";
 
     private final SubjectQueries subjects;
     private final DataMap map;
     private final StoreIndexes indexes;
+    private final Set<String> uuidColumns;
 
     /** Without knowing the store's indexes: every link is read as a set (right for unindexed stores, slower for indexed ones). */
     public ScopeQueries(DataMap map) {
-        this(map, StoreIndexes.NONE);
+        this(map, StoreIndexes.NONE, Set.of());
     }
 
-    /** With the store's indexes, which decide per link whether subjects are probed or the scoped rows read once. */
-    public ScopeQueries(DataMap map, StoreIndexes indexes) {
+    /**
+     * With the store's indexes, which decide per link whether subjects are probed or the scoped rows
+     * read once, and its uuid columns ({@code table.column}), whose tenants are compared as uuids.
+     */
+    public ScopeQueries(DataMap map, StoreIndexes indexes, Set<String> uuidColumns) {
         this.map = map.forKind(map.subject().name());
         this.subjects = new SubjectQueries(map);
         this.indexes = indexes;
+        this.uuidColumns = Set.copyOf(uuidColumns);
     }
 
-    /** For the store behind this connection (its indexes read from the catalog in the connection's schema). */
+    /** For the store behind this connection (its indexes and column types read from the catalog in the connection's schema). */
     public static ScopeQueries forStore(DataMap map, java.sql.Connection c) throws java.sql.SQLException {
-        return new ScopeQueries(map, StoreIndexes.load(c));
+        return new ScopeQueries(map, StoreIndexes.load(c), uuidColumns(c));
+    }
+
+    /** The uuid columns of the tables in the connection's schema, as {@code table.column}. */
+    static Set<String> uuidColumns(java.sql.Connection c) throws java.sql.SQLException {
+        Set<String> columns = new java.util.HashSet<>();
+        try (java.sql.PreparedStatement s = c.prepareStatement("""
+                SELECT t.relname, a.attname FROM pg_attribute a
+                JOIN pg_class t ON t.oid = a.attrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+                WHERE n.nspname = current_schema() AND t.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+                  AND a.atttypid = 'uuid'::regtype"""); java.sql.ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                columns.add(rs.getString(1) + "." + rs.getString(2));
+            }
+        }
+        return columns;
     }
 
     /** The column that says when a row was made, if the table has one: its retention clock, unless that clock is an event (closure). */
@@ -170,8 +198,10 @@ public final class ScopeQueries {
     }
 
     /** Row {@code t0} names one of the scoped tenants in one of its tenant columns. */
-    private static String rowInTenants(DataMap.MappedTable table) {
-        List<String> any = table.tenants().stream().map(c -> "t0." + q(c) + "::text = ANY(" + TENANTS + ")").toList();
+    private String rowInTenants(DataMap.MappedTable table) {
+        List<String> any = table.tenants().stream().map(c -> uuidColumns.contains(table.name() + "." + c)
+                ? "t0." + q(c) + " = ANY(" + TENANTS_AS_UUIDS + ")"
+                : "t0." + q(c) + "::text = ANY(" + TENANTS + ")").toList();
         return any.size() == 1 ? any.get(0) : "(" + String.join(" OR ", any) + ")";
     }
 
