@@ -25,6 +25,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeSet;
@@ -97,6 +98,40 @@ class BreachScopeTest {
         BreachScope.Result none = BreachScope.compute(map, gateway, other);
         assertEquals(0, records(none, "request_metadata"));
         assertEquals(0, none.subjects());
+    }
+
+    @Test
+    void rowsThatBelongToNoSubjectAnyMoreAreCountedApartFromTheSubjects() throws Exception {
+        // A tenant of its own: two rows of an existing account, three whose account is gone (erased, kept pseudonymized).
+        String tenant = UUID.randomUUID().toString();
+        String account = strings("SELECT id::text FROM accounts ORDER BY id LIMIT 1").get(0);
+        Instant at = LAST_DAY.minusDays(1).atTime(12, 0).toInstant(ZoneOffset.UTC);
+        try (Connection c = gateway.getConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO request_metadata (occurred_at, "
+                + "request_id, account_id, organization_id, model, prompt_tokens, completion_tokens, total_tokens, cost_micro_usd, latency_ms, "
+                + "http_status) VALUES (?, gen_random_uuid(), ?::uuid, ?::uuid, 'm', 1, 1, 2, 1, 1, 200)")) {
+            for (int i = 0; i < 5; i++) {
+                s.setObject(1, java.time.OffsetDateTime.ofInstant(at.plusSeconds(i), ZoneOffset.UTC));
+                s.setString(2, i < 2 ? account : UUID.randomUUID().toString());
+                s.setString(3, tenant);
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+        try {
+            BreachScope.Result result = BreachScope.compute(map, gateway, new BreachScope.Description(List.of(tenant), List.of(),
+                    at.minusSeconds(60), at.plusSeconds(60), null, List.of("technical-metadata"), false));
+            BreachScope.TablePart metadata = result.tables().stream().filter(t -> t.table().equals("request_metadata")).findFirst().orElseThrow();
+            assertEquals(5, metadata.records(), "every row in the tenant and window");
+            assertEquals(3, metadata.unidentifiable(), "the rows of no subject");
+            assertEquals(1, result.subjects());
+        } finally {
+            // The other tests compare with SQL that places rows by their account's tenant.
+            try (Connection c = gateway.getConnection(); PreparedStatement s = c.prepareStatement(
+                    "DELETE FROM request_metadata WHERE organization_id = ?::uuid")) {
+                s.setString(1, tenant);
+                s.executeUpdate();
+            }
+        }
     }
 
     @Test

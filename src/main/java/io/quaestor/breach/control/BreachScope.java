@@ -147,9 +147,11 @@ public class BreachScope {
                 ScopeQueries.Part part = new ScopeQueries.Part(table, d.from() == null ? Optional.empty() : clock);
                 parts.add(part);
                 int windows = part.windowColumn().isPresent() ? 1 : 0;
-                long records = count(c, queries.records(part, !d.tenants().isEmpty(), !d.accounts().isEmpty()), d, windows);
-                Optional<String> unplaced = queries.unidentifiable(part, !d.tenants().isEmpty(), !d.accounts().isEmpty());
-                long unidentifiable = unplaced.isPresent() ? count(c, unplaced.get(), d, windows) : 0;
+                Optional<String> both = queries.recordsAndUnidentifiable(part, !d.tenants().isEmpty(), !d.accounts().isEmpty());
+                long[] counts = both.isPresent() ? counts(c, both.get(), d, windows)
+                        : new long[] {count(c, queries.records(part, !d.tenants().isEmpty(), !d.accounts().isEmpty()), d, windows), 0};
+                long records = counts[0];
+                long unidentifiable = counts[1];
                 tables.add(new TablePart(table.store(), table.name(), table.category(), records + unidentifiable, unidentifiable,
                         d.from() == null ? "none given"
                         : clock.map(col -> "on " + col).orElse("not applicable: no time column; included because its category was named")));
@@ -230,11 +232,20 @@ public class BreachScope {
     }
 
     private static long count(Connection c, String sql, Description d, int windows) throws SQLException {
+        return counts(c, sql, d, windows)[0];
+    }
+
+    /** Every column of the one row a counting statement gives. */
+    private static long[] counts(Connection c, String sql, Description d, int windows) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(sql)) {
             bind(c, s, d, windows);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
-                return rs.getLong(1);
+                long[] counts = new long[rs.getMetaData().getColumnCount()];
+                for (int i = 0; i < counts.length; i++) {
+                    counts[i] = rs.getLong(i + 1);
+                }
+                return counts;
             }
         }
     }

@@ -99,20 +99,23 @@ public final class ScopeQueries {
     }
 
     /**
-     * How many of the table's rows in scope belong to no subject any more (kept after erasure,
-     * pseudonymized); empty where such rows cannot be placed in the scope: a scope of named
-     * accounts, or a tenant scope over a table without its own tenant column. Binds as
-     * {@link #records} with no subject keys.
+     * The table's rows in scope that belong to a subject, and those that belong to no subject any
+     * more (kept after erasure, pseudonymized), counted in one pass: two columns. Empty where such
+     * rows cannot be placed in the scope (a scope of named accounts, or a tenant scope over a table
+     * without its own tenant column); there {@link #records} alone counts. Where it applies the
+     * subjects are not narrowed (the row's own tenant column narrows it), so the first column is
+     * what {@link #records} counts. Binds as {@link #records} with no subject keys.
      */
-    public Optional<String> unidentifiable(Part part, boolean byTenant, boolean byKey) {
+    public Optional<String> recordsAndUnidentifiable(Part part, boolean byTenant, boolean byKey) {
         DataMap.MappedTable table = part.table();
         if (byKey || (byTenant && !table.hasRowTenant()) || table.name().equals(map.subject().table())) {
             return Optional.empty();
         }
         String rowTenant = byTenant ? " AND " + rowInTenants(table) : "";
-        SubjectQueries.Keys anyone = SubjectQueries.Keys.ofSubjectsWhere(map.subject(), "true");
-        return Optional.of(with(byTenant, false, part.windowColumn().isPresent()) + "SELECT count(*) FROM " + q(table.name()) + " t0 WHERE ("
-                + subjects.belongs(table, "t0", anyone, 1) + ") IS NOT TRUE" + rowTenant + window(part));
+        String belongs = "(" + subjects.belongs(table, "t0", SubjectQueries.Keys.ofSubjectsWhere(map.subject(), "true"), 1) + ")";
+        return Optional.of(with(byTenant, false, part.windowColumn().isPresent()) + "SELECT count(*) FILTER (WHERE " + belongs
+                + "), count(*) FILTER (WHERE " + belongs + " IS NOT TRUE) FROM " + q(table.name()) + " t0 WHERE true" + rowTenant
+                + window(part));
     }
 
     /** How many scoped subjects have at least one affected row in any part (a part that is the subject's own table counts them all). */
