@@ -130,16 +130,7 @@ public class AccessGrant {
 
     public static AccessGrant request(Request request, boolean approvalRequired, Instant now, Duration approvalWindow,
                                       Duration reviewWithin) {
-        AccessGrant grant = new AccessGrant();
-        grant.id = UUID.randomUUID();
-        grant.requesterId = request.requesterId();
-        grant.justificationCode = request.code();
-        grant.justificationReference = request.reference();
-        grant.tenant = request.tenant();
-        grant.accountId = request.accountId();
-        grant.categories = new TreeSet<>(request.categories());
-        grant.durationSeconds = Math.toIntExact(request.duration().toSeconds());
-        grant.breakGlass = request.breakGlass();
+        AccessGrant grant = scoped(UUID.randomUUID(), request);
         grant.requestedAt = now;
         // Break-glass works at once, whatever the scope: that is its point, and why it is reviewed.
         grant.approvalRequired = approvalRequired && !request.breakGlass();
@@ -161,6 +152,16 @@ public class AccessGrant {
      */
     public static AccessGrant readOnly(UUID id, Request request, GrantStatus status, Instant approvalDeadline,
                                        Instant expiresAt, UUID approvalId) {
+        AccessGrant grant = scoped(id, request);
+        grant.status = status;
+        grant.approvalDeadline = approvalDeadline;
+        grant.expiresAt = expiresAt;
+        grant.approvalId = approvalId;
+        return grant;
+    }
+
+    /** A grant with the scope and reason of a request, nothing decided yet. */
+    private static AccessGrant scoped(UUID id, Request request) {
         AccessGrant grant = new AccessGrant();
         grant.id = id;
         grant.requesterId = request.requesterId();
@@ -171,10 +172,6 @@ public class AccessGrant {
         grant.categories = new TreeSet<>(request.categories());
         grant.durationSeconds = Math.toIntExact(request.duration().toSeconds());
         grant.breakGlass = request.breakGlass();
-        grant.status = status;
-        grant.approvalDeadline = approvalDeadline;
-        grant.expiresAt = expiresAt;
-        grant.approvalId = approvalId;
         return grant;
     }
 
