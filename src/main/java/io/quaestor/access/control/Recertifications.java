@@ -97,7 +97,15 @@ public class Recertifications {
 
     /** Whether a standing that began at {@code certifiedSince} (null: not an active operator) has lapsed now. */
     boolean lapsed(Instant certifiedSince) {
-        return certifiedSince == null || !clock.instant().isBefore(certifiedSince.plus(policy.recertificationInterval()));
+        return lapsed(certifiedSince, clock.instant());
+    }
+
+    private boolean lapsed(Instant certifiedSince, Instant now) {
+        return certifiedSince == null || !now.isBefore(dueAt(certifiedSince));
+    }
+
+    private Instant dueAt(Instant certifiedSince) {
+        return certifiedSince.plus(policy.recertificationInterval());
     }
 
     private List<Standing> read(UUID only) {
@@ -109,8 +117,7 @@ public class Recertifications {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     Instant since = rs.getTimestamp(3).toInstant();
-                    Instant due = since.plus(policy.recertificationInterval());
-                    standings.add(new Standing((UUID) rs.getObject(1), rs.getString(2), since, due, !now.isBefore(due)));
+                    standings.add(new Standing((UUID) rs.getObject(1), rs.getString(2), since, dueAt(since), lapsed(since, now)));
                 }
             }
         } catch (SQLException e) {

@@ -65,8 +65,10 @@ public class AuditLog {
      */
     /**
      * Queues events on the caller's own connection, inside the transaction that makes the change
-     * they record, for callers that already hold one (the access gate's release).
+     * they record, for callers that already hold one (the access gate's release). Refused outside a
+     * transaction: on a connection that commits by itself the events would not share the change's fate.
      */
+    @Transactional(Transactional.TxType.MANDATORY)
     public void append(Connection c, List<AuditEvent> events) throws SQLException {
         AuditQueue.enqueue(c, events, clock.instant(), keys.pendingKey());
     }
