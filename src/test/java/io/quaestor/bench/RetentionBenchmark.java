@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The retention purge on 10 million metadata rows over 120 days across 50 tenants with mixed
  * periods (30, 60, 90 and 180 days). Tenants are split into two halves with the same mix: the
- * engine (clock-window chunks sized to a 0.25 s budget, paced, a checkpoint write per chunk)
+ * engine (its tenants swept together in clock-window chunks sized to a 0.25 s budget, paced, a
+ * checkpoint write per chunk)
  * purges one half, psql's raw DELETE per tenant the other, each under the same insert load, rows
  * per second compared. Whole partitions: the engine's detach-and-drop of 20 expired partitions
  * against raw DROP TABLE of 20 identical ones. And the p99 latency of single-row inserts into the
@@ -57,7 +58,7 @@ final class RetentionBenchmark implements Benchmark {
     public String description() {
         return "Retention purge on 10,000,000 metadata rows over 120 days, 50 tenants with periods of 30/60/90/180 days, split "
                 + "into two halves with the same mix. Engine: io.quaestor.retention.control.RetentionPurge as the batch step drives it "
-                + "(clock-window chunks sized to 0.25 s, paced under the step's write-rate ceiling, a checkpoint UPDATE after each, on one kept connection as a pool gives) on one half; baseline: psql DELETE ... WHERE "
+                + "(the half's 25 tenants swept together in clock-window chunks sized to 0.25 s, paced under the step's write-rate ceiling, each tenant's pending rows and checkpoint written around each chunk, on one kept connection as a pool gives) on one half; baseline: psql DELETE ... WHERE "
                 + "organization_id = t AND occurred_at < cutoff per tenant of the other half, under the same insert load. Partitions: engine-style DETACH + DROP "
                 + "of 20 expired daily partitions (50,000 rows each) against psql DROP TABLE of 20 identical ones. Insert latency: "
                 + "single-row INSERTs at about 200/s into request_metadata during each purge, against the same load without one. "
@@ -84,9 +85,7 @@ final class RetentionBenchmark implements Benchmark {
         Thread purge = new Thread(() -> {
             try {
                 long start = System.nanoTime();
-                for (RetentionRules.Cutoff cutoff : engineHalf) {
-                    engineRows[0] += purge(gateway, map, cutoff);
-                }
+                engineRows[0] = purge(gateway, map, engineHalf);
                 engineSeconds[0] = (System.nanoTime() - start) / 1e9;
             } catch (Exception e) {
                 throw new IllegalStateException(e);
@@ -138,26 +137,41 @@ final class RetentionBenchmark implements Benchmark {
     }
 
     /**
-     * As RetentionPurgeStep does it: chunks sized to a 0.25 s budget, a checkpoint written after
-     * each, on one kept connection (in Payara the step's connections come from a pool; opening a
-     * connection per chunk would measure PostgreSQL's authentication, not the purge).
+     * As RetentionPurgeStep does it: the half's tenants swept together in clock windows, chunks
+     * sized to a 0.25 s budget, each tenant's pending rows written before each commit and its
+     * checkpoint after it (one row per tenant, one statement each), on one kept connection (in
+     * Payara the step's connections come from a pool; opening a connection per chunk would measure
+     * PostgreSQL's authentication, not the purge).
      */
-    private static long purge(PGSimpleDataSource store, DataMap map, RetentionRules.Cutoff cutoff) throws Exception {
-        return purge(store, cutoff, CEILING);
+    private static long purge(PGSimpleDataSource store, DataMap map, List<RetentionRules.Cutoff> cutoffs) throws Exception {
+        return purge(store, cutoffs, CEILING);
     }
 
-    /** One tenant's purge as the step does it, with the given write-rate ceiling (rows/s). */
-    static long purge(PGSimpleDataSource store, RetentionRules.Cutoff cutoff, double ceiling) throws Exception {
+    /** One rule's tenants purged as the step does it, with the given write-rate ceiling (rows/s). */
+    static long purge(PGSimpleDataSource store, List<RetentionRules.Cutoff> cutoffs, double ceiling) throws Exception {
         try (Connection kept = store.getConnection(); Connection checkpoints = store.getConnection()) {
-            return purge(pooled(kept), checkpoints, cutoff, ceiling);
+            return purge(pooled(kept), checkpoints, cutoffs, ceiling);
         }
     }
 
     /** As the step: the pending chunk written before each commit and the checkpoint after it, on a connection of their own (Quaestor's database in production). */
-    private static long purge(javax.sql.DataSource gateway, Connection checkpoints, RetentionRules.Cutoff cutoff, double ceiling)
+    private static long purge(javax.sql.DataSource gateway, Connection checkpoints, List<RetentionRules.Cutoff> cutoffs, double ceiling)
             throws Exception {
-        RetentionPurge purge = new RetentionPurge(gateway, new RetentionPurge.Target("request_metadata", "occurred_at", "request_id", "uuid",
-                "organization_id", "uuid", cutoff.tenant(), "account_id", cutoff.cutoff()));
+        RetentionPurge.Target rule = new RetentionPurge.Target("request_metadata", "occurred_at", "request_id", "uuid",
+                "organization_id", "uuid", cutoffs.get(0).tenant(), "account_id", cutoffs.get(0).cutoff());
+        List<RetentionPurge.Target> targets = cutoffs.stream().map(c -> rule.forTenant(c.tenant(), c.cutoff())).toList();
+        RetentionPurge purge = new RetentionPurge(gateway, targets);
+        Integer[] seqs = new Integer[targets.size()];
+        for (int i = 0; i < seqs.length; i++) {
+            seqs[i] = i + 1;
+        }
+        checkpoints.createStatement().execute("TRUNCATE bench_checkpoint");
+        try (PreparedStatement s = checkpoints.prepareStatement("INSERT INTO bench_checkpoint SELECT v.seq, null, 0, null, false, v.cutoff "
+                + "FROM unnest(?::integer[], ?::timestamptz[]) AS v(seq, cutoff)")) {
+            s.setArray(1, checkpoints.createArrayOf("integer", seqs));
+            s.setArray(2, checkpoints.createArrayOf("timestamptz", targets.stream().map(t -> java.sql.Timestamp.from(t.cutoff())).toArray()));
+            s.execute();
+        }
         RetentionPurge.Position position = null;
         PurgePacer pacer = new PurgePacer(ceiling, 3);
         int size = 10_000;
@@ -165,18 +179,23 @@ final class RetentionBenchmark implements Benchmark {
         while (true) {
             long started = System.nanoTime();
             RetentionPurge.Chunk chunk = purge.next(position, size, List::of, false, pending -> {
-                try (PreparedStatement s = checkpoints.prepareStatement("UPDATE bench_checkpoint SET pending = ? WHERE seq = 1")) {
-                    s.setString(1, pending.next().clock() + "/" + pending.rows());
+                try (PreparedStatement s = checkpoints.prepareStatement("UPDATE bench_checkpoint b SET pending = ? || '/' || v.rows "
+                        + "FROM unnest(?::integer[], ?::bigint[]) AS v(seq, rows) WHERE b.seq = v.seq")) {
+                    s.setString(1, pending.next().clock().toString());
+                    s.setArray(2, checkpoints.createArrayOf("integer", seqs));
+                    s.setArray(3, checkpoints.createArrayOf("bigint", pending.rowsByTarget().toArray()));
                     s.executeUpdate();
                 }
             });
             long nanos = System.nanoTime() - started;
             rows += chunk.rows();
             position = chunk.next();
-            try (PreparedStatement s = checkpoints.prepareStatement(
-                    "UPDATE bench_checkpoint SET position = ?, rows = rows + ?, pending = NULL WHERE seq = 1")) {
+            try (PreparedStatement s = checkpoints.prepareStatement("UPDATE bench_checkpoint b SET position = ?, rows = b.rows + v.rows, "
+                    + "pending = NULL, done = b.cutoff <= ?::timestamptz FROM unnest(?::integer[], ?::bigint[]) AS v(seq, rows) WHERE b.seq = v.seq")) {
                 s.setString(1, position == null ? null : position.clock().toString());
-                s.setLong(2, chunk.rows());
+                s.setString(2, position == null ? null : position.clock().toString());
+                s.setArray(3, checkpoints.createArrayOf("integer", seqs));
+                s.setArray(4, checkpoints.createArrayOf("bigint", chunk.rowsByTarget().toArray()));
                 s.executeUpdate();
             }
             if (chunk.done()) {
@@ -320,8 +339,8 @@ final class RetentionBenchmark implements Benchmark {
                 s.setString(2, e.getKey());
                 s.executeUpdate();
             }
-            c.createStatement().execute("CREATE TABLE IF NOT EXISTS bench_checkpoint (seq int PRIMARY KEY, position text, rows bigint, pending text)");
-            c.createStatement().execute("INSERT INTO bench_checkpoint VALUES (1, null, 0) ON CONFLICT DO NOTHING");
+            c.createStatement().execute("CREATE TABLE IF NOT EXISTS bench_checkpoint (seq int PRIMARY KEY, position text, rows bigint, pending text, "
+                    + "done boolean, cutoff timestamptz)");
             c.createStatement().execute("VACUUM ANALYZE request_metadata");
         }
         return days;

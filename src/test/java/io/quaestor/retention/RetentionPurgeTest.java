@@ -151,6 +151,59 @@ class RetentionPurgeTest {
                 "committed: its window is empty, so its rows are counted on restart");
     }
 
+    @Test
+    void aRulesTenantsArePurgedTogetherEachBelowItsOwnCutoffAndCountedApart() throws Exception {
+        String shortLived = UUID.randomUUID().toString();
+        String longLived = UUID.randomUUID().toString();
+        String untargeted = UUID.randomUUID().toString();
+        String heldAccount = UUID.randomUUID().toString();
+        try (Connection c = store.getConnection(); Statement s = c.createStatement()) {
+            rows(s, shortLived, UUID.randomUUID().toString(), 300, "40 days");
+            rows(s, shortLived, UUID.randomUUID().toString(), 100, "52 days");
+            rows(s, longLived, UUID.randomUUID().toString(), 300, "40 days");
+            rows(s, longLived, UUID.randomUUID().toString(), 200, "52 days");
+            rows(s, longLived, heldAccount, 20, "52 days");
+            rows(s, untargeted, UUID.randomUUID().toString(), 100, "52 days");
+        }
+        RetentionPurge.Target thirtyDays = new RetentionPurge.Target("request_metadata", "occurred_at", "request_id", "uuid",
+                "organization_id", "uuid", shortLived, "account_id", Instant.now().minus(30, ChronoUnit.DAYS));
+        List<RetentionPurge.Target> targets = List.of(thirtyDays, thirtyDays.forTenant(longLived, Instant.now().minus(50, ChronoUnit.DAYS)));
+        assertEquals(600, new RetentionPurge(store, targets).expired(List.of(heldAccount)), "the dry count of both");
+
+        long[] dry = purgeAll(new RetentionPurge(store, targets), heldAccount, true);
+        assertEquals(400, dry[0], "dry: every expired row of the 30-day tenant, once");
+        assertEquals(200, dry[1], "dry: the 50-day tenant's rows older than 50 days, its held account's aside");
+        assertEquals(920, count("organization_id IN ('" + shortLived + "', '" + longLived + "')"), "a dry run deletes nothing");
+
+        long[] deleted = purgeAll(new RetentionPurge(store, targets), heldAccount, false);
+        assertEquals(400, deleted[0]);
+        assertEquals(200, deleted[1]);
+        assertEquals(0, count("organization_id = '" + shortLived + "'"));
+        assertEquals(320, count("organization_id = '" + longLived + "'"), "its unexpired rows and the held account's stay");
+        assertEquals(20, count("account_id = '" + heldAccount + "'"));
+        assertEquals(100, count("organization_id = '" + untargeted + "'"), "a tenant the purge was not given keeps its rows");
+        assertThrows(IllegalArgumentException.class, () -> new RetentionPurge(store, List.of(thirtyDays, thirtyDays.forTenant(null,
+                Instant.now()))), "the whole table is not one tenant among others");
+    }
+
+    /** Chunks of about 64 rows to the end; each target's rows, checked against each chunk's total. */
+    private static long[] purgeAll(RetentionPurge purge, String heldAccount, boolean dryRun) throws Exception {
+        long[] byTarget = new long[2];
+        RetentionPurge.Position position = null;
+        int chunks = 0;
+        RetentionPurge.Chunk chunk;
+        do {
+            chunk = purge.next(position, 64, () -> List.of(heldAccount), dryRun);
+            assertEquals(chunk.rows(), chunk.rowsByTarget().stream().mapToLong(Long::longValue).sum());
+            byTarget[0] += chunk.rowsByTarget().get(0);
+            byTarget[1] += chunk.rowsByTarget().get(1);
+            position = chunk.next();
+            chunks++;
+        } while (!chunk.done());
+        assertTrue(chunks > 4, "windows of about 64 rows take several chunks: " + chunks);
+        return byTarget;
+    }
+
     private static RetentionPurge.Target target(Instant cutoff) {
         return new RetentionPurge.Target("request_metadata", "occurred_at", "request_id", "uuid", "organization_id", "uuid", TENANT, "account_id", cutoff);
     }

@@ -19,7 +19,11 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 
-/** One partition of the purge step per store x rule x tenant still to do (held ones are done from the start). */
+/**
+ * One partition of the purge step per store x rule with tenants still to do (held ones are done
+ * from the start): a rule's tenants are purged together, window by window, so that each page of the
+ * table is rewritten once rather than once per tenant (see {@code RetentionPurge}).
+ */
 @Named("retentionPartitions")
 @Dependent
 public class RetentionPartitions implements PartitionMapper {
@@ -37,13 +41,13 @@ public class RetentionPartitions implements PartitionMapper {
 
     @Override
     public PartitionPlan mapPartitions() throws Exception {
-        List<Integer> open = new ArrayList<>();
-        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT seq FROM retention_partition WHERE run_id = ? AND NOT done ORDER BY seq")) {
+        List<String> open = new ArrayList<>();
+        try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement("SELECT string_agg(seq::text, ',' ORDER BY seq) "
+                + "FROM retention_partition WHERE run_id = ? AND NOT done GROUP BY store, table_name ORDER BY min(seq)")) {
             s.setObject(1, UUID.fromString(runId));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    open.add(rs.getInt(1));
+                    open.add(rs.getString(1));
                 }
             }
         }
@@ -53,7 +57,7 @@ public class RetentionPartitions implements PartitionMapper {
         Properties[] properties = new Properties[Math.max(1, open.size())];
         for (int i = 0; i < properties.length; i++) {
             properties[i] = new Properties();
-            properties[i].setProperty("seq", open.isEmpty() ? "-1" : Integer.toString(open.get(i)));
+            properties[i].setProperty("seqs", open.isEmpty() ? "" : open.get(i));
         }
         plan.setPartitionProperties(properties);
         return plan;
