@@ -46,7 +46,7 @@ final class RetentionBenchmark implements Benchmark {
 
     static final int[] PERIODS = {30, 60, 90, 180};
     /** RetentionPurgeStep's pacing defaults (quaestor.retention.max-rows-per-second, busy-factor); -Dbench.retention.ceiling to try another. */
-    private static final double CEILING = Double.parseDouble(System.getProperty("bench.retention.ceiling", "60000"));
+    private static final double CEILING = Double.parseDouble(System.getProperty("bench.retention.ceiling", "150000"));
     private static final int[] PACING = new int[2];
 
     @Override

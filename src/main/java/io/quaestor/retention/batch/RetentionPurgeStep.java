@@ -33,7 +33,7 @@ import java.util.UUID;
  * rows after every chunk (the checkpoint), and sizing the next chunk so that each
  * takes about the configured time: long enough to be efficient, short enough not to hold up the
  * gateway's own writes. After each chunk it pauses as the {@link PurgePacer}'s write-rate ceiling
- * asks, and writes the ceiling, its back-offs and the pauses into the partition's row of the run's
+ * asks, and writes the ceiling, its back-offs and the pauses into each tenant's row of the run's
  * record. Stops between chunks when the run is stopped.
  */
 @Named("retentionPurgeStep")
@@ -72,7 +72,7 @@ public class RetentionPurgeStep extends AbstractBatchlet {
 
     /** The write-rate ceiling's upper bound; it adapts below it when the store is busy. */
     @Inject
-    @ConfigProperty(name = "quaestor.retention.max-rows-per-second", defaultValue = "60000")
+    @ConfigProperty(name = "quaestor.retention.max-rows-per-second", defaultValue = "150000")
     double maxRowsPerSecond;
 
     /** How much slower than the quietest probe the store may answer before the purge backs off. */
