@@ -47,6 +47,8 @@ final class RetentionBenchmark implements Benchmark {
     static final int[] PERIODS = {30, 60, 90, 180};
     /** RetentionPurgeStep's pacing defaults (quaestor.retention.max-rows-per-second, busy-factor); -Dbench.retention.ceiling to try another. */
     private static final double CEILING = Double.parseDouble(System.getProperty("bench.retention.ceiling", "150000"));
+    /** RetentionPurgeStep's chunk budget (quaestor.retention.chunk-budget); -Dbench.retention.budget to try another. */
+    private static final Duration BUDGET = Duration.parse(System.getProperty("bench.retention.budget", "PT0.25S"));
     private static final int[] PACING = new int[2];
 
     @Override
@@ -205,7 +207,7 @@ final class RetentionBenchmark implements Benchmark {
             }
             Duration pause = pacer.pauseAfter(chunk.rows(), Duration.ofNanos(nanos), RetentionPurge.probe(gateway));
             Thread.sleep(pause.toMillis(), pause.toNanosPart() % 1_000_000);
-            double ratio = 250_000_000.0 / Math.max(nanos, 1);
+            double ratio = (double) BUDGET.toNanos() / Math.max(nanos, 1);
             size = (int) Math.max(200, Math.min(50_000, size * Math.max(0.5, Math.min(2.0, ratio))));
         }
     }
