@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -226,6 +227,29 @@ class AuditSequencerTest {
                         rs.getBytes(5)));
             }
         }
+    }
+
+    @Test
+    void aGuardedAppendQueuesAllItsEventsWhileTheGuardHoldsAndNoneOtherwise() throws Exception {
+        AuditEvent refused = event("guard-failed");
+        List<AuditEvent> admitted = List.of(event("guard-held-1"), event("guard-held-2"));
+        Instant recordedAt = Instant.now();
+        try (Connection c = TestDatabase.quaestorRuntime().getConnection()) {
+            assertFalse(AuditQueue.enqueueIf(c, "SELECT 1 WHERE ?::boolean", s -> {
+                s.setBoolean(1, false);
+                return 1;
+            }, List.of(refused.unsequenced(AuditEvent.truncated(recordedAt))), SIGNER.pendingKey()));
+            assertTrue(AuditQueue.enqueueIf(c, "SELECT 1 WHERE ?::boolean", s -> {
+                s.setBoolean(1, true);
+                return 1;
+            }, admitted.stream().map(e -> e.unsequenced(AuditEvent.truncated(recordedAt))).toList(), SIGNER.pendingKey()));
+        }
+        drain();
+        assertEquals(-1, seqOf(refused), "nothing queued when the guard finds no row");
+        for (AuditEvent event : admitted) {
+            assertTrue(seqOf(event) >= 0, "queued and sequenced, its MAC accepted: " + event.action());
+        }
+        assertEquals(seqOf(admitted.get(0)) + 1, seqOf(admitted.get(1)), "in the order given");
     }
 
     /** Every committed pending event, in rounds, under the sealing lock as the server takes it. */

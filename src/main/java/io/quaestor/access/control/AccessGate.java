@@ -162,27 +162,22 @@ public class AccessGate {
             events.add(audit.readEvent(caller, grant, key.toString(), details));
         }
         try (Connection c = quaestor.getConnection()) {
-            if (!stillActive(c, grant.getId())) {
+            // The grant is locked against revocation until this transaction ends, checked and the events queued in one statement.
+            if (!log.appendIf(c, STILL_ACTIVE, s -> {
+                s.setObject(1, grant.getId());
+                s.setObject(2, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+                return 2;
+            }, events)) {
                 throw new AccessDeniedException("grant-not-active", "The grant ended while the data was being read.");
             }
-            log.append(c, events);
         } catch (SQLException e) {
             throw new IllegalStateException("the read could not be released", e);
         }
         return events.stream().map(AuditEvent::eventId).toList();
     }
 
-    /** The grant, locked against revocation until this transaction ends, is still active now. */
-    private boolean stillActive(Connection c, UUID grantId) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT 1 FROM access_grant WHERE id = ? AND status = 'ACTIVE' AND expires_at > ? FOR SHARE")) {
-            s.setObject(1, grantId);
-            s.setObject(2, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
+    /** The grant is still active now; locks it against revocation until the transaction ends. */
+    private static final String STILL_ACTIVE = "SELECT 1 FROM access_grant WHERE id = ? AND status = 'ACTIVE' AND expires_at > ? FOR SHARE";
 
     /** The grant as stored and the caller's standing, or null when there is no such grant. */
     private GrantAndStanding grantAndStanding(UUID grantId, UUID callerId) {

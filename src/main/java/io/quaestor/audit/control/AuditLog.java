@@ -58,21 +58,27 @@ public class AuditLog {
     }
 
     /**
+     * Queues events on the caller's own connection, inside the transaction that makes the change
+     * they record, for callers that already hold one (the access gate's release), and only while
+     * {@code guard} (a query on the same connection, which may lock what it reads) returns a row:
+     * checked and queued in one statement. Refused outside a transaction: on a connection that
+     * commits by itself the events would not share the change's fate.
+     *
+     * @return whether the guard held; if not, nothing was queued
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean appendIf(Connection c, String guard, AuditQueue.GuardParameters parameters, List<AuditEvent> events)
+            throws SQLException {
+        java.time.Instant recordedAt = AuditEvent.truncated(clock.instant());
+        return AuditQueue.enqueueIf(c, guard, parameters, events.stream().map(e -> e.unsequenced(recordedAt)).toList(), keys.pendingKey());
+    }
+
+    /**
      * Writes the event to the pending queue in the caller's transaction; the sequencer gives it its
      * seq once that commits (see docs/architecture.md, "Ordering of the audit trail").
      *
      * @return the event's id, by which it can be found in the trail
      */
-    /**
-     * Queues events on the caller's own connection, inside the transaction that makes the change
-     * they record, for callers that already hold one (the access gate's release). Refused outside a
-     * transaction: on a connection that commits by itself the events would not share the change's fate.
-     */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void append(Connection c, List<AuditEvent> events) throws SQLException {
-        AuditQueue.enqueue(c, events, clock.instant(), keys.pendingKey());
-    }
-
     @Transactional(Transactional.TxType.REQUIRED)
     public UUID append(AuditEvent event) {
         try (Connection c = quaestor.getConnection()) {

@@ -51,6 +51,40 @@ public final class AuditQueue {
         }
     }
 
+    /** Binds a guard's parameters, from the first on; returns how many it bound. */
+    @FunctionalInterface
+    public interface GuardParameters {
+        int bind(PreparedStatement statement) throws SQLException;
+    }
+
+    /**
+     * As {@link #enqueue(Connection, List, SecretKeySpec)}, in one statement with a guard: the events
+     * are queued only if {@code guard} (a query, which may lock what it reads until the caller's
+     * transaction ends) returns a row. One round trip where a check and then an insert took two.
+     *
+     * @return whether the guard held and the events were queued (all of them, or none)
+     */
+    public static boolean enqueueIf(Connection c, String guard, GuardParameters guardParameters, List<AuditEvent.Unsequenced> events,
+                                    SecretKeySpec pendingKey) throws SQLException {
+        Mac hmac = pendingKey == null ? null : hmac(pendingKey);
+        String rows = String.join(", ", java.util.Collections.nCopies(events.size(), "(?::bytea, ?::bytea, ?::bytea)"));
+        try (PreparedStatement insert = c.prepareStatement("WITH guard AS (" + guard + ") INSERT INTO audit_pending (canonical_head, "
+                + "canonical_tail, mac) SELECT v.head, v.tail, v.mac FROM (VALUES " + rows + ") AS v(head, tail, mac) "
+                + "WHERE EXISTS (SELECT 1 FROM guard)")) {
+            int i = guardParameters.bind(insert) + 1;
+            for (AuditEvent.Unsequenced parts : events) {
+                insert.setBytes(i++, parts.head());
+                insert.setBytes(i++, parts.tail());
+                insert.setBytes(i++, hmac == null ? null : mac(hmac, parts.head(), parts.tail()));
+            }
+            int queued = insert.executeUpdate();
+            if (queued != 0 && queued != events.size()) {
+                throw new IllegalStateException("queued " + queued + " of " + events.size() + " events");
+            }
+            return queued == events.size();
+        }
+    }
+
     /** A MAC keyed for pending rows, to be reused for every row of one batch or round (not thread-safe). */
     static Mac hmac(SecretKeySpec key) {
         try {
