@@ -21,12 +21,20 @@ import java.util.UUID;
 
 /**
  * One partition of the purge step per store x rule with tenants still to do (held ones are done
- * from the start): a rule's tenants are purged together, window by window, so that each page of the
- * table is rewritten once rather than once per tenant (see {@code RetentionPurge}).
+ * from the start), up to {@link #TENANTS_PER_SWEEP} tenants each: a rule's tenants are purged
+ * together, window by window, so that each page of the table is rewritten once rather than once
+ * per tenant (see {@code RetentionPurge}).
  */
 @Named("retentionPartitions")
 @Dependent
 public class RetentionPartitions implements PartitionMapper {
+
+    /**
+     * At most this many tenants per partition: every chunk writes each of its tenants' checkpoint
+     * and binds them all in its DELETE, so a gateway of many thousands of tenants gets several
+     * sweeps of a rule (a page holds rows of a few dozen tenants at most, so little is lost).
+     */
+    static final int TENANTS_PER_SWEEP = 500;
 
     @Inject
     @BatchProperty(name = "runId")
@@ -43,8 +51,10 @@ public class RetentionPartitions implements PartitionMapper {
     public PartitionPlan mapPartitions() throws Exception {
         List<String> open = new ArrayList<>();
         try (Connection c = quaestor.getConnection(); PreparedStatement s = c.prepareStatement("SELECT string_agg(seq::text, ',' ORDER BY seq) "
-                + "FROM retention_partition WHERE run_id = ? AND NOT done GROUP BY store, table_name ORDER BY min(seq)")) {
-            s.setObject(1, UUID.fromString(runId));
+                + "FROM (SELECT seq, store, table_name, (row_number() OVER (PARTITION BY store, table_name ORDER BY seq) - 1) / ? AS sweep "
+                + "FROM retention_partition WHERE run_id = ? AND NOT done) p GROUP BY store, table_name, sweep ORDER BY min(seq)")) {
+            s.setInt(1, TENANTS_PER_SWEEP);
+            s.setObject(2, UUID.fromString(runId));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     open.add(rs.getString(1));
