@@ -69,8 +69,7 @@ public class AuditLog {
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean appendIf(Connection c, String guard, AuditQueue.GuardParameters parameters, List<AuditEvent> events)
             throws SQLException {
-        java.time.Instant recordedAt = AuditEvent.truncated(clock.instant());
-        return AuditQueue.enqueueIf(c, guard, parameters, events.stream().map(e -> e.unsequenced(recordedAt)).toList(), keys.pendingKey());
+        return AuditQueue.enqueueIf(c, guard, parameters, events, clock.instant(), keys.pendingKey());
     }
 
     /**

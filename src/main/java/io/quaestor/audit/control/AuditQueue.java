@@ -64,8 +64,18 @@ public final class AuditQueue {
      *
      * @return whether the guard held and the events were queued (all of them, or none)
      */
+    public static boolean enqueueIf(Connection c, String guard, GuardParameters guardParameters, List<AuditEvent> events, Instant now,
+                                    SecretKeySpec pendingKey) throws SQLException {
+        Instant recordedAt = AuditEvent.truncated(now);
+        return enqueueIf(c, guard, guardParameters, events.stream().map(e -> e.unsequenced(recordedAt)).toList(), pendingKey);
+    }
+
+    /** As above, for events already written as their canonical form less the seq; at least one. */
     public static boolean enqueueIf(Connection c, String guard, GuardParameters guardParameters, List<AuditEvent.Unsequenced> events,
                                     SecretKeySpec pendingKey) throws SQLException {
+        if (events.isEmpty()) {
+            throw new IllegalArgumentException("a guarded append queues at least one event");
+        }
         Mac hmac = pendingKey == null ? null : hmac(pendingKey);
         String rows = String.join(", ", java.util.Collections.nCopies(events.size(), "(?::bytea, ?::bytea, ?::bytea)"));
         try (PreparedStatement insert = c.prepareStatement("WITH guard AS (" + guard + ") INSERT INTO audit_pending (canonical_head, "
